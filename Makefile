@@ -1,0 +1,58 @@
+# Left Behind — every set-up step lives here so a fresh machine needs only Python 3.11, make and apt.
+#   make book        build the HTML book into _build/html (cached execution, strict)
+#   make test        run every check: unit tests, nbval, built-site checks in a real Chromium
+#   make book-fresh  re-execute every notebook from scratch, then build (reviewers; CI)
+#   make notebooks   re-execute the stored .ipynb twins that nbval compares against
+#   make bench       run the benchmark scripts and print times
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+JB_FLAGS := -W -n --keep-going
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: env book book-fresh test notebooks chromium bench clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --locked --python $(PYTHON)
+	touch $@
+
+env: $(VENV)/.synced
+
+book: env
+	$(BIN)/python scripts/cache_guard.py
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+
+book-fresh: env
+	rm -rf _build/.jupyter_cache _build/html _build/jupyter_execute _build/.doctrees
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+
+notebooks: env
+	$(BIN)/python scripts/execute_notebooks.py $(NB)
+
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then \
+	  echo "chromium: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "The browser tests need Chromium. Install it with:  sudo apt-get install chromium"; exit 1; \
+	fi
+
+test: env chromium book-fresh
+	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks
+
+bench: env
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf _build

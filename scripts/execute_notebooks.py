@@ -1,0 +1,52 @@
+"""Re-execute the stored ``.ipynb`` twins of the book's MyST notebooks.
+
+nbval compares a fresh run of each ``notebooks/*.ipynb`` with the outputs stored
+in it, so the stored outputs must come from the current code.  This script reads
+each ``notebooks/*.md`` with jupytext, executes it top to bottom in a fresh
+kernel (working directory ``notebooks/``) and writes the executed twin beside it.
+
+    python scripts/execute_notebooks.py                 # every notebook
+    python scripts/execute_notebooks.py notebooks/x.md  # just these
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def execute(md_path: Path) -> float:
+    """Execute one notebook and write its twin; return the seconds it took."""
+    notebook = jupytext.read(md_path)
+    notebook.metadata["jupytext"] = {"formats": "ipynb,md:myst"}
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{index:03d}"  # stable ids keep the twins' diffs small
+    start = time.perf_counter()
+    NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}},
+        record_timing=False,
+    ).execute()
+    elapsed = time.perf_counter() - start
+    nbformat.validate(notebook)
+    jupytext.write(notebook, md_path.with_suffix(".ipynb"), fmt="ipynb")
+    return elapsed
+
+
+def main(argv: list[str]) -> int:
+    paths = [Path(a).resolve() for a in argv] or sorted(NOTEBOOKS.glob("*.md"))
+    for path in paths:
+        print(f"executing {path.relative_to(ROOT)} ...", flush=True)
+        print(f"  done in {execute(path):.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,48 @@
+"""``python -m leftbehind``: the book's command line.
+
+Each subcommand lives in its own module under :mod:`leftbehind.commands` and
+provides ``add_arguments(parser)`` and ``run(args) -> int``.  Modules are
+imported only when their subcommand runs, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from leftbehind.errors import UserError
+
+#: subcommand -> (module, one-line help)
+COMMANDS = {
+    "audit": ("leftbehind.commands.audit", "audit Yong et al. 2023 from its own printed numbers"),
+    "simulate": ("leftbehind.commands.simulate", "write a synthetic raw questionnaire export"),
+    "analyse": ("leftbehind.commands.analyse", "validate, clean, score and analyse a raw export"),
+}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``only`` set, import just that subcommand."""
+    parser = argparse.ArgumentParser(prog="python -m leftbehind", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        sp = sub.add_parser(name, help=help_text, description=help_text)
+        if only is None or only == name:
+            importlib.import_module(module_name).add_arguments(sp)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    chosen = next((a for a in argv if a in COMMANDS), None)
+    args = build_parser(only=chosen).parse_args(argv)
+    module = importlib.import_module(COMMANDS[args.command][0])
+    try:
+        return int(module.run(args) or 0)
+    except UserError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return err.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

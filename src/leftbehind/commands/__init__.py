@@ -1,0 +1,1 @@
+"""One module per ``python -m leftbehind`` subcommand (see ``leftbehind.__main__``)."""
