@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 
 
-def execute(md_path: Path) -> float:
-    """Execute one notebook and write its twin; return the seconds it took."""
+def execute(md_path: Path, write: bool = True) -> float:
+    """Execute one notebook (and write its twin unless ``write`` is false); return the seconds it took."""
     notebook = jupytext.read(md_path)
     notebook.metadata["jupytext"] = {"formats": "ipynb,md:myst"}
     for index, cell in enumerate(notebook.cells):
@@ -36,7 +36,8 @@ def execute(md_path: Path) -> float:
     ).execute()
     elapsed = time.perf_counter() - start
     nbformat.validate(notebook)
-    jupytext.write(notebook, md_path.with_suffix(".ipynb"), fmt="ipynb")
+    if write:
+        jupytext.write(notebook, md_path.with_suffix(".ipynb"), fmt="ipynb")
     return elapsed
 
 
