@@ -28,6 +28,6 @@ def test_installed_packages_are_the_locked_versions():
 
 
 def test_status_page_versions_come_from_the_installed_environment():
-    table = key_package_versions().set_index("package")["version"]
+    table = key_package_versions()["version"]
     assert table["statsmodels"] == locked_versions()["statsmodels"]
     assert table["python"] == "3.11"

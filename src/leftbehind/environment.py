@@ -64,4 +64,4 @@ def key_package_versions() -> pd.DataFrame:
     """The installed versions of the packages that shape the book's numbers and pages."""
     rows = [{"package": "python", "version": f"{sys.version_info.major}.{sys.version_info.minor}"}]
     rows += [{"package": name, "version": metadata.version(name)} for name in KEY_PACKAGES]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index("package")

@@ -17,12 +17,12 @@ FLOW_STEPS = (
 
 
 def sample_flow(published: pd.DataFrame) -> pd.DataFrame:
-    """The participant flow as printed, one row per step, with where each count appears."""
+    """The participant flow as printed, one row per step (indexed by step), with where each count appears."""
     rows = []
     for key, label in FLOW_STEPS:
         row = published.loc[key]
         rows.append({"step": label, "count": int(row["value"]), "where": f"{row['section']}, {row['paragraph']}"})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index("step")
 
 
 def recompute_share(published: pd.DataFrame, key: str) -> dict:
@@ -58,7 +58,7 @@ def recompute_share(published: pd.DataFrame, key: str) -> dict:
 
 def sample_flow_alt(flow: pd.DataFrame) -> str:
     """Alt text for the sample-flow chart, stating each step's count."""
-    steps = "; ".join(f"{row.step}: {row.count:,}" for row in flow.itertuples())
+    steps = "; ".join(f"{step}: {count:,}" for step, count in flow["count"].items())
     return f"Horizontal bar chart of the published sample flow, largest to smallest. {steps}."
 
 
@@ -69,7 +69,7 @@ def plot_sample_flow(flow: pd.DataFrame):
     from leftbehind.figures import OKABE_ITO, show_figure
 
     fig, ax = plt.subplots(figsize=(7, 2.6))
-    labels = list(flow["step"])[::-1]
+    labels = list(flow.index)[::-1]
     values = list(flow["count"])[::-1]
     ax.barh(labels, values, color=OKABE_ITO["blue"])
     for y, value in enumerate(values):
