@@ -97,3 +97,20 @@ def test_mathjax_is_served_locally(site):
         for script in soup_of(page).find_all("script", src=True):
             if "mathjax" in script["src"].lower():
                 assert "_static/mathjax/tex-chtml.js" in script["src"], script["src"]
+
+
+def test_every_chapter_offers_its_executed_notebook_and_the_code_and_data(site):
+    import json
+    import zipfile
+
+    for doc in toc_documents():
+        if not doc.startswith("notebooks/"):
+            continue
+        page = site / f"{doc}.html"
+        links = [a["href"] for a in soup_of(page).find_all("a", href=True) if a["href"].endswith(".ipynb")]
+        assert links, f"{doc}: no .ipynb download"
+        notebook = json.loads((page.parent / links[0]).resolve().read_text())
+        assert any(c.get("outputs") for c in notebook["cells"] if c["cell_type"] == "code"), f"{doc}: not executed"
+    with zipfile.ZipFile(site / "_downloads" / "leftbehind-code-and-data.zip") as archive:
+        names = set(archive.namelist())
+    assert {"src/leftbehind/__init__.py", "data/published/yong2023.csv", "pyproject.toml", "uv.lock"} <= names
