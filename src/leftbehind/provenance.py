@@ -78,7 +78,7 @@ def validate_published(table: pd.DataFrame, source: str) -> pd.DataFrame:
     if bad.any():
         raise ProvenanceError(f"{source}: column 'decimals' is not a whole number ≥ 0 in row(s) {_rows(bad)}")
     printed = table["value"].astype(str).str.strip()
-    shown = printed.str.split(".").str[1].fillna("").str.len()
+    shown = printed.map(lambda text: len(text.split(".")[1]) if "." in text else 0)
     bad = shown != decimals.astype(int)
     if bad.any():
         raise ProvenanceError(
