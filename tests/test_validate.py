@@ -1,0 +1,109 @@
+"""One malformed file per rejection rule; each message names file, column, rule and rows."""
+
+import pytest
+
+from leftbehind.errors import UserError
+from leftbehind.validate import validate_export
+from rawfactory import valid_row, write_rows
+
+
+def rows(n=4, bad_at=None, **changes):
+    return [valid_row(i, **(changes if i == bad_at else {})) for i in range(1, n + 1)]
+
+
+def rejects(path, *needles):
+    with pytest.raises(UserError) as info:
+        validate_export(path)
+    message = str(info.value)
+    assert str(path) in message
+    for needle in needles:
+        assert needle in message, message
+    return message
+
+
+def test_valid_file_passes(tmp_path):
+    result = validate_export(write_rows(tmp_path / "ok.csv", rows()))
+    assert len(result.data) == 4 and result.dropped_columns == []
+    assert result.data["gender"].dtype == "Int64"
+
+
+def test_missing_column(tmp_path):
+    path = write_rows(tmp_path / "x.csv", rows(), columns=[c for c in valid_row(1) if c != "boarder"])
+    rejects(path, "boarder", "missing required column")
+
+
+def test_duplicate_id(tmp_path):
+    data = rows()
+    data[2]["response_id"] = "R1"
+    rejects(write_rows(tmp_path / "x.csv", data), "'response_id'", "duplicate", "row(s) 1, 3")
+
+
+@pytest.mark.parametrize(
+    "column,value,rule",
+    [("gender", 3, "outside its valid set"), ("age", 40, "outside its valid set"), ("cs07", 5, "outside its valid set"),
+     ("age", "twelve", "not a whole number"), ("grade", "6.5", "not a whole number")],
+)
+def test_value_rules(tmp_path, column, value, rule):
+    message = rejects(write_rows(tmp_path / "x.csv", rows(bad_at=3, **{column: value})), f"'{column}'", rule)
+    assert "row(s) 3" in message
+
+
+def test_months_apart_without_parent_away(tmp_path):
+    data = rows(bad_at=2, father_away=2, mother_away=2, months_apart=3)
+    rejects(write_rows(tmp_path / "x.csv", data), "'months_apart'", "months_apart_without_parent_away", "row(s) 2")
+
+
+def test_treatment_when_no_nssi(tmp_path):
+    data = rows(bad_at=4, nssi=2, treatment=3)
+    rejects(write_rows(tmp_path / "x.csv", data), "'treatment'", "treatment_without_nssi", "row(s) 4")
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    rejects(path, "empty")
+
+
+def test_header_only(tmp_path):
+    path = write_rows(tmp_path / "h.csv", [])
+    rejects(path, "no data rows")
+
+
+def test_wrong_delimiter(tmp_path):
+    rejects(write_rows(tmp_path / "x.csv", rows(), sep=";"), "wrong delimiter", "semicolon")
+
+
+def test_blank_response_id(tmp_path):
+    data = rows()
+    data[1]["response_id"] = ""
+    rejects(write_rows(tmp_path / "x.csv", data), "'response_id'", "blank", "row(s) 2")
+
+
+def test_many_rows_are_summarised(tmp_path):
+    data = [valid_row(i, gender=9) for i in range(1, 9)]
+    message = rejects(write_rows(tmp_path / "x.csv", data), "row(s) 1, 2, 3, 4, 5 (and 3 more)")
+    assert "6," not in message
+
+
+def test_bom_tolerated(tmp_path):
+    result = validate_export(write_rows(tmp_path / "bom.csv", rows(), bom=True))
+    assert list(result.data.columns)[0] == "response_id"
+
+
+def test_unknown_columns_dropped_and_listed(tmp_path):
+    data = [dict(r, pupil_name="secret", phone="123") for r in rows()]
+    result = validate_export(write_rows(tmp_path / "x.csv", data))
+    assert result.dropped_columns == ["pupil_name", "phone"]
+    assert "pupil_name" not in result.data.columns
+
+
+def test_not_utf8(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes("response_id,school_id\nR1,Sch\xe9\n".encode("latin-1"))
+    rejects(path, "UTF-8")
+
+
+def test_ragged_row(tmp_path):
+    path = write_rows(tmp_path / "x.csv", rows())
+    path.write_text(path.read_text() + "R9,S1,1,extra," + ",".join(["1"] * 60) + "\n")
+    rejects(path, "malformed CSV")
