@@ -18,6 +18,10 @@ COMMANDS = {
     "audit": ("leftbehind.commands.audit", "audit Yong et al. 2023 from its own printed numbers"),
     "simulate": ("leftbehind.commands.simulate", "write a synthetic raw questionnaire export"),
     "analyse": ("leftbehind.commands.analyse", "validate, clean, score and analyse a raw export"),
+    "whatif": (
+        "leftbehind.commands.whatif",
+        "rerun the key results with other parameters (seed, sample size, an assumption, removal threshold)",
+    ),
 }
 
 

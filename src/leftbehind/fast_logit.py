@@ -1,0 +1,283 @@
+"""Fast maximum-likelihood logistic regression for resampling work.
+
+Bootstrapping a whole backward elimination means thousands of logistic fits on
+the same design matrix.  Calling :class:`statsmodels.discrete.discrete_model.Logit`
+for each costs mostly Python overhead, so this module fits the *same* model as
+statsmodels (same log-likelihood, same estimates) with plain numpy:
+
+* **Frequency weights instead of copies.**  A bootstrap resample is the original
+  rows with integer counts, so one design matrix ``X`` is reused and a resample
+  is just a weight vector ``w``.  The weighted log-likelihood
+  ``sum w_i [y_i eta_i - log(1 + exp(eta_i))]`` equals the log-likelihood of the
+  resampled (row-copied) data exactly.
+* **Newton-Raphson with step halving** (:func:`fit_logit`), started warm.
+* **Many reduced models at once** (:func:`fit_without_blocks`): the backward
+  elimination needs, at every step, the fit of the current model with each
+  variable left out.  All those fits share the rows, so their linear predictors
+  are one matrix product.  Each starts from the *conditional* estimate
+  ``beta_keep + H_kk^{-1} H_kd beta_drop`` (the quadratic approximation of the
+  constrained optimum) and iterates with the current model's information matrix
+  held fixed (a chord method: each iteration costs one gradient, no new
+  Hessian), until the Newton step is below ``tol``.  Fits that stall fall back to
+  full Newton iterations.
+* **Many weight vectors at once** (:func:`fit_logit_weights`): the same model on
+  many resamples, with the Hessians of all resamples from one matrix product.
+
+Tests check log-likelihoods and estimates against statsmodels to 1e-8.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Convergence tolerance on the largest absolute Newton step.
+TOL = 1e-10
+MAX_ITER = 100
+
+
+class ConvergenceError(RuntimeError):
+    """The Newton iterations did not converge (separation or collinearity)."""
+
+
+@dataclass
+class LogitFit:
+    """Result of a maximum-likelihood logistic fit."""
+
+    params: np.ndarray
+    llf: float
+    information: np.ndarray  # X' W diag(p(1-p)) X at the estimate (negative Hessian)
+    iterations: int
+
+    @property
+    def bse(self) -> np.ndarray:
+        """Standard errors from the inverse information matrix."""
+        return np.sqrt(np.diag(np.linalg.inv(self.information)))
+
+
+def _weights(w, n: int) -> np.ndarray:
+    return np.ones(n) if w is None else np.asarray(w, dtype=float)
+
+
+def loglike(x: np.ndarray, y: np.ndarray, beta: np.ndarray, w: np.ndarray | None = None) -> np.ndarray | float:
+    """Weighted log-likelihood of ``beta`` (a vector, or a ``k x m`` matrix of ``m`` parameter vectors)."""
+    w = _weights(w, len(y))
+    eta = x @ beta
+    softplus = _softplus(np.atleast_1d(eta))
+    if eta.ndim == 1:
+        return float(w @ (y * eta - softplus))
+    return w @ (y[:, None] * eta - softplus)
+
+
+def _expit(eta: np.ndarray) -> np.ndarray:
+    """The logistic function; ``exp`` overflowing to inf gives the correct limit 0."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-eta))
+
+
+def _softplus(eta: np.ndarray) -> np.ndarray:
+    """``log(1 + exp(eta))`` without overflow (``exp`` is much faster than ``logaddexp`` here)."""
+    with np.errstate(over="ignore"):
+        out = np.log1p(np.exp(eta))
+    big = eta > 30.0
+    if big.any():
+        out[big] = eta[big] + np.log1p(np.exp(-eta[big]))
+    return out
+
+
+def fit_logit(
+    x: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray | None = None,
+    start: np.ndarray | None = None,
+    tol: float = TOL,
+    maxiter: int = MAX_ITER,
+) -> LogitFit:
+    """Maximum-likelihood logistic regression of ``y`` on ``x`` (include a constant column yourself).
+
+    ``w`` are frequency weights (bootstrap counts); ``start`` a warm start.
+    Newton-Raphson with step halving; raises :class:`ConvergenceError` when the
+    estimates do not settle (e.g. complete separation).
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    w = _weights(w, len(y))
+    beta = np.zeros(x.shape[1]) if start is None else np.array(start, dtype=float)
+    llf = loglike(x, y, beta, w)
+    for iteration in range(1, maxiter + 1):
+        p = _expit(x @ beta)
+        grad = x.T @ (w * (y - p))
+        info = (x * (w * p * (1.0 - p))[:, None]).T @ x
+        try:
+            step = np.linalg.solve(info, grad)
+        except np.linalg.LinAlgError as err:
+            raise ConvergenceError("singular information matrix (collinear columns or separation)") from err
+        t = 1.0
+        while True:
+            candidate = beta + t * step
+            new_llf = loglike(x, y, candidate, w)
+            if new_llf >= llf - 1e-12 * max(1.0, abs(llf)) or t < 1e-8:
+                break
+            t *= 0.5
+        beta, llf = candidate, new_llf
+        if np.max(np.abs(t * step)) < tol:
+            p = _expit(x @ beta)
+            info = (x * (w * p * (1.0 - p))[:, None]).T @ x
+            if np.any(np.abs(beta) > 50):
+                raise ConvergenceError("estimates diverge (complete or quasi-complete separation)")
+            return LogitFit(beta, llf, info, iteration)
+    raise ConvergenceError(f"no convergence in {maxiter} Newton iterations (separation?)")
+
+
+def fit_without_blocks(
+    x: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray | None,
+    current: LogitFit,
+    drop: list[list[int]],
+    tol: float = 1e-8,
+    maxiter: int = 200,
+    settle_above: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fit, all at once, the current model with each block of columns in ``drop`` left out.
+
+    ``x`` holds the current model's columns and ``current`` its fit; ``drop[j]``
+    lists the column positions removed in reduced model ``j``.  Returns
+    ``(llf, params)``: the ``m`` maximised log-likelihoods and a ``k x m`` matrix
+    of estimates (zeros in the dropped positions).  See the module docstring
+    for the method; the answers are the maximum-likelihood fits.
+
+    ``settle_above`` (optional, an LR statistic): a reduced model may stop
+    iterating early once its likelihood-ratio statistic against ``current`` is
+    *certainly* above this value -- its returned ``llf`` is then that of the
+    last iterate, which is below the maximum, so ``2 (current.llf - llf)`` is
+    still above ``settle_above``.  "Certainly" means the LR computed from the
+    iterate, minus four times the remaining gain predicted by the Newton
+    decrement, is still above it.  The backward elimination uses this for
+    variables far too important to be removed, whose exact LR does not matter.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    w = _weights(w, len(y))
+    k, m = x.shape[1], len(drop)
+    info = current.information
+    keep_mask = np.ones((k, m), dtype=bool)
+    solvers = np.zeros((m, k, k))  # inverse of the kept block of the information, padded with zeros
+    beta = np.repeat(current.params[:, None], m, axis=1)
+    for j, cols in enumerate(drop):
+        keep_mask[cols, j] = False
+        keep = np.flatnonzero(keep_mask[:, j])
+        inv_kk = np.linalg.inv(info[np.ix_(keep, keep)])
+        solvers[j][np.ix_(keep, keep)] = inv_kk
+        # conditional estimate: the constrained optimum of the quadratic approximation
+        beta[keep, j] = current.params[keep] + inv_kk @ (info[np.ix_(keep, cols)] @ current.params[cols])
+        beta[cols, j] = 0.0
+    active = np.arange(m)
+    wy = w * y
+    for _ in range(maxiter):
+        eta = x @ beta[:, active]
+        p = _expit(eta)
+        grad = x.T @ (wy[:, None] - w[:, None] * p)
+        step = np.einsum("mij,jm->im", solvers[active], grad)
+        done = np.max(np.abs(step), axis=0) < tol
+        if settle_above is not None:
+            llf_now = w @ (y[:, None] * eta - _softplus(eta))
+            decrement = np.einsum("im,im->m", grad, step)  # g' H^-1 g: twice the predicted remaining gain
+            settled = 2.0 * (current.llf - llf_now) - 4.0 * decrement > settle_above
+            done |= settled
+            step[:, settled] = 0.0
+        beta[:, active] += step
+        if done.all():
+            active = active[:0]
+            break
+        active = active[~done]
+    for j in active:  # the chord iterations stalled: finish with full Newton on the kept columns
+        keep = np.flatnonzero(keep_mask[:, j])
+        refit = fit_logit(x[:, keep], y, w, start=beta[keep, j], tol=tol)
+        beta[:, j] = 0.0
+        beta[keep, j] = refit.params
+    llf = loglike(x, y, beta, w)
+    return np.atleast_1d(llf), beta
+
+
+def fit_logit_weights(
+    x: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray,
+    start: np.ndarray | None = None,
+    tol: float = TOL,
+    maxiter: int = MAX_ITER,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fit the same model under many weight vectors (rows of ``weights``, shape ``B x n``).
+
+    Returns ``(params B x k, llf B, converged B)``.  All Hessians come from one
+    product of the weights with the row-wise outer products of ``x``.  Resamples
+    whose fit does not settle (separation) are flagged, not raised.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    n, k = x.shape
+    b_count = weights.shape[0]
+    outer = (x[:, :, None] * x[:, None, :]).reshape(n, k * k)
+    beta = np.zeros((b_count, k)) if start is None else np.tile(np.asarray(start, dtype=float), (b_count, 1))
+    converged = np.zeros(b_count, dtype=bool)
+    active = np.arange(b_count)
+    for _ in range(maxiter):
+        wa = weights[active]
+        p = _expit(beta[active] @ x.T)
+        grad = (wa * (y - p)) @ x
+        info = ((wa * p * (1.0 - p)) @ outer).reshape(len(active), k, k)
+        try:
+            step = np.linalg.solve(info, grad[:, :, None])[:, :, 0]
+        except np.linalg.LinAlgError:
+            step = np.stack([np.linalg.lstsq(h, g, rcond=None)[0] for h, g in zip(info, grad)])
+        beta[active] += step
+        done = np.max(np.abs(step), axis=1) < tol
+        converged[active[done]] = True
+        active = active[~done]
+        if active.size == 0:
+            break
+    converged &= np.all(np.abs(beta) < 50, axis=1)
+    llf = np.array([loglike(x, y, beta[b], weights[b]) for b in range(b_count)])
+    return beta, llf, converged
+
+
+class single_threaded_blas:
+    """Context manager: run numpy's OpenBLAS on one thread, then restore.
+
+    The fits here multiply small matrices; OpenBLAS's thread pool makes them
+    *slower* (tens of times, when other processes share the cores).  This finds
+    numpy's bundled OpenBLAS in the process's loaded libraries and calls its
+    ``set_num_threads``; where that library is not found it does nothing.
+    """
+
+    def __enter__(self):
+        self._set, self._previous = None, None
+        try:
+            import ctypes
+
+            with open("/proc/self/maps") as maps:
+                paths = sorted({line.split()[-1] for line in maps if "openblas" in line and ".so" in line})
+            for path in paths:
+                if "numpy" not in path:
+                    continue
+                lib = ctypes.CDLL(path)
+                for suffix in ("scipy_openblas_{}_num_threads64_", "openblas_{}_num_threads"):
+                    try:
+                        setter, getter = getattr(lib, suffix.format("set")), getattr(lib, suffix.format("get"))
+                    except AttributeError:
+                        continue
+                    setter.argtypes, getter.restype = [ctypes.c_int], ctypes.c_int
+                    self._previous, self._set = getter(), setter
+                    setter(1)
+                    return self
+        except OSError:
+            pass
+        return self
+
+    def __exit__(self, *exc):
+        if self._set is not None:
+            self._set(self._previous)
+        return False

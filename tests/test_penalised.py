@@ -1,0 +1,167 @@
+"""Firth's method against a published worked example; the L1 path against simple facts."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.discrete.discrete_model import Logit
+
+from fake_analysis import make_fake_analysis
+from leftbehind.models import design_matrix
+from leftbehind.penalised import events_per_variable, firth_logit, l1_entry_order, l1_path
+
+# Endometrial cancer data (79 patients): neovasculation NV (0/1), pulsatility index PI, endometrium height EH,
+# histology grade HG (0 low, 1 high).  First analysed by Heinze & Schemper (2002, Statistics in Medicine 21:2409),
+# provided by E. Asseryanis; distributed with Agresti (2015) and R packages brglm2/enrichwith; copied here from
+# Rdatasets, csv/OncoDataSets/EndometrialCancer_df.csv.  NV = 1 occurs only with HG = 1 (quasi-complete
+# separation), so maximum likelihood for NV does not exist.
+ENDOMETRIAL = """NV,PI,EH,HG
+0,13,1.64,0
+0,16,2.26,0
+0,8,3.14,0
+0,34,2.68,0
+0,20,1.28,0
+0,5,2.31,0
+0,17,1.8,0
+0,10,1.68,0
+0,26,1.56,0
+0,17,2.31,0
+0,8,2.01,0
+0,7,1.89,0
+0,20,3.15,0
+0,10,1.23,0
+0,18,1.27,0
+0,16,1.76,0
+0,18,2,0
+0,8,2.64,1
+0,29,0.88,1
+0,12,1.27,1
+0,20,1.37,1
+1,38,0.97,1
+1,22,1.14,1
+1,7,0.88,1
+1,25,0.91,1
+1,15,0.58,1
+0,7,0.97,1
+0,28,1.5,0
+0,11,1.33,0
+0,19,2.37,0
+0,10,1.82,0
+0,10,3.13,0
+0,18,1.31,0
+0,14,1.92,0
+0,21,1.64,0
+0,11,2.01,0
+0,17,1.88,0
+0,25,1.93,0
+0,16,2.11,0
+0,19,1.29,0
+0,15,1.72,0
+0,33,0.75,0
+0,24,1.92,0
+0,48,1.84,1
+0,12,1.11,1
+0,19,1.61,1
+0,2,1.18,1
+1,22,1.44,1
+1,40,1.18,1
+1,5,0.93,1
+1,0,1.17,1
+0,21,1.19,1
+0,15,1.06,1
+0,29,2.02,0
+0,15,2.29,0
+0,12,2.33,0
+0,3,2.9,0
+0,20,1.7,0
+0,23,1.41,0
+0,12,2.25,0
+0,22,1.54,0
+0,42,1.97,0
+0,15,1.75,0
+0,13,2.16,0
+0,14,2.57,0
+0,19,1.37,0
+0,12,3.61,0
+0,13,2.04,0
+0,10,2.17,0
+0,12,1.69,1
+1,49,0.27,1
+0,6,1.84,1
+0,5,1.3,1
+0,17,0.96,1
+1,11,1.01,1
+1,21,0.98,1
+0,5,0.35,1
+1,19,1.02,1
+0,33,0.85,1
+"""
+
+# Published Firth estimates (standard errors) for HG ~ NV + PI + EH: Heinze & Schemper (2002); the same values,
+# to three decimals, in Table 1 of Rigon & Aliverti (github tommasorigon/logistic-bias-reduction, ENDOMETRIAL),
+# computed with brglm2 (type "AS_mean", which is Firth's method for logistic regression).
+PUBLISHED = {
+    "const": (3.775, 1.489),
+    "NV": (2.929, 1.551),
+    "PI": (-0.035, 0.040),
+    "EH": (-2.604, 0.776),
+}
+
+
+@pytest.fixture(scope="module")
+def endometrial():
+    return pd.read_csv(io.StringIO(ENDOMETRIAL))
+
+
+def test_data_as_published(endometrial):
+    assert len(endometrial) == 79
+    assert endometrial["HG"].sum() == 30
+    assert (endometrial.loc[endometrial["NV"] == 1, "HG"] == 1).all()  # the separation
+
+
+def test_firth_reproduces_published_estimates(endometrial):
+    fit = firth_logit(endometrial[["NV", "PI", "EH"]], endometrial["HG"])
+    for term, (b, se) in PUBLISHED.items():
+        assert fit.params[term] == pytest.approx(b, abs=0.0015), term
+        assert fit.bse[term] == pytest.approx(se, abs=0.0015), term
+
+
+def test_firth_finite_where_ml_diverges(endometrial):
+    ml = Logit(endometrial["HG"], endometrial[["NV", "PI", "EH"]].assign(const=1.0)).fit(disp=0, maxiter=200,
+                                                                                      warn_convergence=False)
+    assert ml.params["NV"] > 10  # ML runs off towards infinity
+    assert np.isfinite(firth_logit(endometrial[["NV", "PI", "EH"]], endometrial["HG"]).params).all()
+
+
+def test_firth_approaches_ml_in_large_samples():
+    data = make_fake_analysis(40000, seed=5)
+    design = pd.DataFrame({"girl": (data["gender"] == "girl").astype(float), "patience": data["patience"]})
+    firth = firth_logit(design, data["nssi"])
+    ml = Logit(data["nssi"].astype(float), design.assign(const=1.0)).fit(disp=0)
+    for term in ("girl", "patience"):
+        assert abs(firth.params[term] - ml.params[term]) < 0.05 * ml.bse[term]
+    assert abs(firth.params["girl"]) < abs(ml.params["girl"])  # shrinks towards zero
+
+
+def test_events_per_variable():
+    assert events_per_variable([1] * 62 + [0] * 220, 22) == {"events": 62, "non_events": 220, "parameters": 22,
+                                                               "epv": pytest.approx(62 / 22)}
+
+
+def test_l1_path_and_entry_order():
+    data = make_fake_analysis(6000, seed=8)
+    lbc = data[data["lbc"]].reset_index(drop=True)
+    design, blocks = design_matrix(lbc)
+    path = l1_path(design, lbc["nssi"], n_alphas=12)
+    assert path["alpha"].is_monotonic_decreasing
+    first = path.drop(columns="alpha").iloc[0]
+    assert (first.abs() < 1e-8).all()  # at alpha_max everything is out
+    last = path.drop(columns="alpha").iloc[-1]
+    assert (last.abs() > 0).sum() >= 8
+    order = l1_entry_order(path, blocks)
+    strong = order.loc[["gender", "patience", "venting", "problem_solving", "social_support"], "entry_rank"]
+    weak = order.loc[["only_child", "residence", "mother_edu"], "entry_rank"].fillna(99)
+    assert strong.max() < weak.min()
