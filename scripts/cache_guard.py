@@ -1,35 +1,26 @@
-"""Invalidate the Jupyter Book execution cache when code or data change.
+"""Invalidate the Jupyter Book execution cache when code, data or packages change.
 
-jupyter-cache keys a notebook only on its code cells, so a change in ``src/`` or
-``data/`` would be served stale.  This script hashes every file under ``src/``,
-``data/`` plus ``uv.lock``; when the hash differs from the one recorded at the
-last build it deletes ``_build/.jupyter_cache`` so that ``make book`` re-executes.
+jupyter-cache keys a notebook only on its code cells, so a change in ``src/``,
+``data/`` or ``uv.lock`` would be served stale.  This script compares
+:func:`leftbehind.cache.inputs_fingerprint` with the one recorded at the last
+build and deletes ``_build/.jupyter_cache`` when they differ, so that
+``make book`` re-executes.  (Heavy results cached by the package itself are
+keyed by the same fingerprint and need no clearing.)
 """
 
 from __future__ import annotations
 
-import hashlib
 import shutil
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-CACHE = ROOT / "_build" / ".jupyter_cache"
-STAMP = ROOT / "_build" / ".inputs-hash"
+from leftbehind.cache import inputs_fingerprint
+from leftbehind.paths import repo_root
 
-
-def inputs_hash() -> str:
-    digest = hashlib.sha256()
-    files = [ROOT / "uv.lock"]
-    for folder in ("src", "data"):
-        files += sorted(p for p in (ROOT / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    for path in files:
-        digest.update(str(path.relative_to(ROOT)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+CACHE = repo_root() / "_build" / ".jupyter_cache"
+STAMP = repo_root() / "_build" / ".inputs-hash"
 
 
 def main() -> None:
-    current = inputs_hash()
+    current = inputs_fingerprint()
     previous = STAMP.read_text().strip() if STAMP.exists() else ""
     if current != previous:
         if CACHE.exists():

@@ -94,12 +94,13 @@ def test_resamples_do_not_depend_on_workers(nssi_inputs):
     np.testing.assert_allclose(one.final_params, two.final_params, equal_nan=True)
 
 
-def test_cache_roundtrip_and_key(nssi_inputs, tmp_path):
+def test_cache_roundtrip_and_key(nssi_inputs, tmp_path, monkeypatch):
+    monkeypatch.setenv("LEFTBEHIND_CACHE_DIR", str(tmp_path))
     design, y, blocks = nssi_inputs
     problem = selection_problem(design, y, blocks)
-    first = cached_bootstrap(problem, n_boot=4, seed=8, directory=tmp_path)
-    assert len(list(tmp_path.glob("*.npz"))) == 1
-    second = cached_bootstrap(problem, n_boot=4, seed=8, directory=tmp_path)
+    first = cached_bootstrap(problem, n_boot=4, seed=8)
+    assert len(list((tmp_path / "bootstrap_selection").glob("*.npz"))) == 1
+    second = cached_bootstrap(problem, n_boot=4, seed=8)
     np.testing.assert_array_equal(first.retained, second.retained)
     np.testing.assert_array_equal(first.full_params, second.full_params)
     assert cache_key(problem, 4, 8, 0.1) != cache_key(problem, 4, 9, 0.1)

@@ -23,7 +23,7 @@ Two implementations, one answer:
 Tests check that both retain the same variables on the same resamples.  The
 resample ``b`` of seed ``s`` is always drawn from ``numpy.random.default_rng([s, b])``,
 so results do not depend on the order or number of worker processes.  Results
-are cached on disk (:func:`cached_bootstrap`) under ``_build/cache/``, keyed by a
+are cached on disk (:func:`cached_bootstrap`, :mod:`leftbehind.cache`) under ``_build/cache/``, keyed by a
 hash of the data, the parameters and this code, so the book build runs the
 bootstrap once.
 """
@@ -31,11 +31,9 @@ bootstrap once.
 from __future__ import annotations
 
 import hashlib
-import json
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -43,7 +41,6 @@ from scipy import stats
 
 from leftbehind import fast_logit
 from leftbehind.fast_logit import ConvergenceError, LogitFit, fit_logit, fit_without_blocks
-from leftbehind.paths import repo_root
 from leftbehind.stepwise import P_REMOVE, backward_lr
 
 #: Default number of bootstrap resamples and seed for the book.
@@ -311,41 +308,27 @@ def bootstrap_selection(problem: SelectionProblem, n_boot: int = N_BOOT, seed: i
 # ---------------------------------------------------------------------------
 # cache
 
-_CODE_FILES = ("fast_logit.py", "bootstrap_selection.py", "stepwise.py")
-
-
-def cache_key(problem: SelectionProblem, n_boot: int, seed: int, p_remove: float) -> str:
-    """Hash of the data, the parameters and the code that computes the bootstrap."""
+def cache_key(problem: SelectionProblem, n_boot: int, seed: int, p_remove: float) -> list:
+    """The parameters that, with the code/data fingerprint (:mod:`leftbehind.cache`), identify a bootstrap."""
     digest = hashlib.sha256()
     digest.update(np.ascontiguousarray(problem.x).tobytes())
     digest.update(np.ascontiguousarray(problem.y).tobytes())
-    digest.update(json.dumps([problem.columns, problem.blocks, n_boot, seed, p_remove]).encode())
-    here = Path(__file__).resolve().parent
-    for name in _CODE_FILES:
-        digest.update((here / name).read_bytes())
-    return digest.hexdigest()[:20]
-
-
-def cache_dir() -> Path:
-    """``_build/cache/bootstrap_selection/`` under the repository root."""
-    return repo_root() / "_build" / "cache" / "bootstrap_selection"
+    return [digest.hexdigest(), problem.columns, problem.blocks, n_boot, seed, p_remove]
 
 
 def cached_bootstrap(problem: SelectionProblem, n_boot: int = N_BOOT, seed: int = SEED, p_remove: float = P_REMOVE,
-                     workers: int = 1, progress=None, directory: Path | None = None) -> BootstrapSelection:
-    """:func:`bootstrap_selection`, read from / written to an ``.npz`` cache keyed by :func:`cache_key`."""
-    directory = cache_dir() if directory is None else Path(directory)
-    path = directory / f"{cache_key(problem, n_boot, seed, p_remove)}.npz"
+                     workers: int = 1, progress=None) -> BootstrapSelection:
+    """:func:`bootstrap_selection`, read from / written to an ``.npz`` under ``_build/cache/bootstrap_selection/``."""
+    from leftbehind.cache import cache_path, write_atomically
+
+    path = cache_path("bootstrap_selection", cache_key(problem, n_boot, seed, p_remove), ".npz")
     if path.exists():
         stored = np.load(path)
         return BootstrapSelection(problem.variables, problem.columns, problem.block_labels, stored["retained"],
                                   stored["final_params"], stored["full_params"], stored["failed"], n_boot, seed, p_remove)
     result = bootstrap_selection(problem, n_boot, seed, p_remove, workers=workers, progress=progress)
-    directory.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez_compressed(tmp, retained=result.retained, final_params=result.final_params,
-                        full_params=result.full_params, failed=result.failed)
-    tmp.replace(path)
+    write_atomically(path, lambda tmp: np.savez_compressed(tmp, retained=result.retained, final_params=result.final_params,
+                                                         full_params=result.full_params, failed=result.failed))
     return result
 
 

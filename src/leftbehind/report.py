@@ -216,7 +216,14 @@ def synthetic_analysis(seed: int = 2023, overrides: dict[str, str] | None = None
     """The book's synthetic cohort, generated and run through the survey pipeline (analysis dataset).
 
     ``overrides`` replaces assumption-register values (see :func:`leftbehind.synthetic.apply_overrides`).
+    The result is cached on disk (:mod:`leftbehind.cache`), so the chapters that share the cohort build it once.
     """
+    from leftbehind.cache import cached_pickle
+
+    return cached_pickle("synthetic_analysis", [seed, overrides or {}], lambda: _run_synthetic(seed, overrides))
+
+
+def _run_synthetic(seed: int, overrides: dict[str, str] | None) -> pd.DataFrame:
     import tempfile
 
     from leftbehind.pipeline import run_pipeline

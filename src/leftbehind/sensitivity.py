@@ -21,16 +21,13 @@ the code.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from leftbehind.paths import repo_root
+from leftbehind.cache import cached_pickle
 from leftbehind.report import synthetic_analysis
 
 #: The seed of the book's canonical synthetic cohort.
@@ -171,37 +168,18 @@ SCENARIOS = [
 ]
 
 
-def _code_hash() -> str:
-    here = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for name in ("sensitivity.py", "synthetic.py", "pipeline.py", "tables.py", "models.py", "bootstrap_selection.py",
-                 "fast_logit.py", "design_effects.py", "stepwise.py"):
-        if (here / name).exists():
-            digest.update((here / name).read_bytes())
-    for path in sorted((repo_root() / "data" / "synthetic").glob("*.csv")) + [repo_root() / "data" / "codebook.yaml"]:
-        if path.exists():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def run_scenarios(scenarios: list[Scenario] | None = None, seed: int = COHORT_SEED, p_remove: float = 0.10,
                   cache: bool = True, progress=None) -> pd.DataFrame:
     """Key results under each scenario, one row per scenario (cached on disk)."""
     scenarios = SCENARIOS if scenarios is None else scenarios
-    directory = repo_root() / "_build" / "cache" / "sensitivity"
-    code = _code_hash()
     rows = []
     for i, scenario in enumerate(scenarios):
         overrides = scenario.overrides()
-        key = hashlib.sha256(json.dumps([code, overrides, seed, p_remove], sort_keys=True).encode()).hexdigest()[:20]
-        path = directory / f"{key}.json"
-        if cache and path.exists():
-            result = json.loads(path.read_text())
-        else:
-            result = key_results(synthetic_analysis(seed, overrides), p_remove)
-            if cache:
-                directory.mkdir(parents=True, exist_ok=True)
-                path.write_text(json.dumps(result))
+
+        def compute(overrides=overrides):
+            return key_results(synthetic_analysis(seed, overrides), p_remove)
+
+        result = cached_pickle("sensitivity", [overrides, seed, p_remove], compute) if cache else compute()
         rows.append({"scenario": scenario.key, "label": scenario.label,
                      "changed": ", ".join(f"{k} = {v}" for k, v in overrides.items()) or "(none)", **result})
         if progress:
