@@ -15,7 +15,10 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: env book book-fresh test notebooks chromium bench clean
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: env book book-fresh test test-code test-site notebooks chromium bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -48,8 +51,17 @@ chromium:
 	  echo "The browser tests need Chromium. Install it with:  sudo apt-get install chromium"; exit 1; \
 	fi
 
-test: env chromium book-fresh
-	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks
+# The from-scratch book build and the code checks (unit tests + nbval) run side by side on the two cores;
+# the built-site and browser checks run once the build has finished.
+test: env chromium
+	$(MAKE) --no-print-directory --output-sync=target -j2 book-fresh test-code
+	$(MAKE) --no-print-directory test-site
+
+test-code: env
+	$(PYTEST) -n 2 --dist loadfile -m "not site and not browser" $(NBVAL) tests notebooks
+
+test-site: env
+	$(PYTEST) -n 2 -m "site or browser" tests
 
 bench: env
 	$(BIN)/python benchmarks/run_all.py
