@@ -44,7 +44,10 @@ def context(browser):
 
 
 @pytest.mark.parametrize("doc", DOCS)
-def test_page_loads_without_console_errors_or_outside_requests(context, served_site, doc):
+def test_page_loads_cleanly_privately_and_accessibly(context, served_site, doc):
+    """One visit per page: no console errors, no request leaves loopback, no serious axe violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
     page = context.new_page()
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
@@ -54,17 +57,8 @@ def test_page_loads_without_console_errors_or_outside_requests(context, served_s
     page.wait_for_load_state("networkidle")
     assert response.ok
     unexpected = [e for e in errors if not any(allowed in e for allowed in CONSOLE_ALLOW)]
-    assert not unexpected, unexpected
+    assert not unexpected, f"console errors: {unexpected}"
     assert context.outside[before:] == [], f"requests to other hosts: {context.outside[before:]}"
-    page.close()
-
-
-@pytest.mark.parametrize("doc", DOCS)
-def test_page_has_no_serious_accessibility_violations(context, served_site, doc):
-    from axe_playwright_python.sync_playwright import Axe
-
-    page = context.new_page()
-    page.goto(f"{served_site}/{doc}.html", wait_until="networkidle")
     results = Axe().run(page)
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s), e.g. {v['nodes'][0]['target']}"
@@ -72,7 +66,7 @@ def test_page_has_no_serious_accessibility_violations(context, served_site, doc)
         if v["impact"] in ("serious", "critical")
     ]
     page.close()
-    assert not serious, "\n".join(serious)
+    assert not serious, "accessibility violations:\n" + "\n".join(serious)
 
 
 def test_site_search_finds_the_study(context, served_site):
