@@ -41,6 +41,7 @@ from scipy import stats
 
 from leftbehind import fast_logit
 from leftbehind.fast_logit import ConvergenceError, LogitFit, fit_logit, fit_without_blocks
+from leftbehind.models import FACTOR_NAMES
 from leftbehind.stepwise import P_REMOVE, backward_lr
 
 #: Default number of bootstrap resamples and seed for the book.
@@ -57,13 +58,7 @@ VARIABLE_NAMES = {
     "father_edu": "Father's education",
     "mother_edu": "Mother's education",
     "family": "Family structure",
-    "problem_solving": "Problem-solving",
-    "social_support": "Social-support seeking",
-    "positive_reappraisal": "Positive reappraisal",
-    "patience": "Patience",
-    "escape": "Escape",
-    "venting": "Venting",
-    "fantasy_denial": "Fantasy/denial",
+    **FACTOR_NAMES,
 }
 
 

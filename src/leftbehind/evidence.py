@@ -87,7 +87,7 @@ from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.meta_analysis import combine_effects
 from statsmodels.stats.proportion import proportion_confint
 
-from leftbehind.errors import UserError
+from leftbehind.errors import UserError, fail_where, is_blank
 from leftbehind.paths import published_dir
 
 EVIDENCE_FILE = "nssi_evidence.csv"
@@ -120,24 +120,14 @@ def evidence_path() -> Path:
     return published_dir() / EVIDENCE_FILE
 
 
-def _rows(mask: pd.Series) -> str:
-    return ", ".join(str(i + 1) for i in np.flatnonzero(mask.to_numpy())[:10])
 
-
-def _fail(source: str, column: str, rule: str, mask: pd.Series) -> None:
-    if mask.any():
-        raise UserError(f"{source}: column '{column}' {rule} in row(s) {_rows(mask)}")
-
-
-def _blank(series: pd.Series) -> pd.Series:
-    return series.isna() | (series.astype(str).str.strip() == "")
 
 
 def _as_count(table: pd.DataFrame, column: str, source: str) -> pd.Series:
     text = table[column].fillna("").astype(str).str.strip()
     number = pd.to_numeric(text.replace("", np.nan), errors="coerce")
     bad = (text != "") & (number.isna() | (number < 0) | (number != number.round()))
-    _fail(source, column, "must be a whole number ≥ 0 or blank", bad)
+    fail_where(source, column, "must be a whole number ≥ 0 or blank", bad)
     return number.astype("Int64")
 
 
@@ -146,11 +136,11 @@ def _check_printed_percent(table: pd.DataFrame, group: str, source: str) -> pd.S
     printed = table[pct_col].fillna("").astype(str).str.strip()
     decimals = table[dec_col].fillna("").astype(str).str.strip()
     value = pd.to_numeric(printed.replace("", np.nan), errors="coerce")
-    _fail(source, pct_col, "must be a number between 0 and 100 or blank",
+    fail_where(source, pct_col, "must be a number between 0 and 100 or blank",
           (printed != "") & (value.isna() | (value < 0) | (value > 100)))
-    _fail(source, dec_col, "must be given exactly when a prevalence is printed", (printed == "") != (decimals == ""))
+    fail_where(source, dec_col, "must be given exactly when a prevalence is printed", (printed == "") != (decimals == ""))
     shown = printed.str.split(".").str[1].fillna("").str.len()
-    _fail(source, dec_col, "disagrees with the decimals of the printed prevalence",
+    fail_where(source, dec_col, "disagrees with the decimals of the printed prevalence",
           (printed != "") & (shown.astype(str) != decimals))
     return value
 
@@ -166,19 +156,19 @@ def validate_evidence(table: pd.DataFrame, source: str) -> pd.DataFrame:
         raise UserError(f"{source}: missing column(s) {', '.join(missing)}")
     table = table.reset_index(drop=True).copy()
     for column in REQUIRED:
-        _fail(source, column, "must not be blank", _blank(table[column]))
+        fail_where(source, column, "must not be blank", is_blank(table[column]))
     ids = table["study_id"].astype(str).str.strip()
-    _fail(source, "study_id", "must be unique", ids.duplicated(keep=False))
-    _fail(source, "construct", f"must be one of {', '.join(CONSTRUCTS)}", ~table["construct"].isin(list(CONSTRUCTS)))
-    _fail(source, "age_group", f"must be one of {', '.join(AGE_GROUPS)}", ~table["age_group"].isin(AGE_GROUPS))
-    _fail(source, "includable_in_pooled_or", "must be 'yes' or 'no'",
+    fail_where(source, "study_id", "must be unique", ids.duplicated(keep=False))
+    fail_where(source, "construct", f"must be one of {', '.join(CONSTRUCTS)}", ~table["construct"].isin(list(CONSTRUCTS)))
+    fail_where(source, "age_group", f"must be one of {', '.join(AGE_GROUPS)}", ~table["age_group"].isin(AGE_GROUPS))
+    fail_where(source, "includable_in_pooled_or", "must be 'yes' or 'no'",
           ~table["includable_in_pooled_or"].isin(["yes", "no"]))
     counts = {c: _as_count(table, c, source) for c in COUNT_COLUMNS}
     for group in GROUPS:
         n, events = counts[f"n_{group}"], counts[f"events_{group}"]
-        _fail(source, f"events_{group}", f"must not exceed n_{group}", (events > n).fillna(False))
+        fail_where(source, f"events_{group}", f"must not exceed n_{group}", (events > n).fillna(False))
     whole = counts["n_lbc"] + counts["n_nlbc"]
-    _fail(source, "n_total", "must equal n_lbc + n_nlbc when all three are given",
+    fail_where(source, "n_total", "must equal n_lbc + n_nlbc when all three are given",
           (whole != counts["n_total"]).fillna(False))
     values = {}
     for group in GROUPS:
@@ -186,24 +176,24 @@ def validate_evidence(table: pd.DataFrame, source: str) -> pd.DataFrame:
         exact = 100 * counts[f"events_{group}"].astype(float) / counts[f"n_{group}"].astype(float)
         decimals = pd.to_numeric(table[f"prev_{group}_decimals"], errors="coerce")
         half_unit = 0.5 * 10.0 ** (-decimals) + 1e-9
-        _fail(source, f"prev_{group}_pct", f"disagrees with events_{group}/n_{group} beyond rounding",
+        fail_where(source, f"prev_{group}_pct", f"disagrees with events_{group}/n_{group} beyond rounding",
               ((exact - value).abs() > half_unit).fillna(False))
         values[f"prev_{group}_value"] = value
     duplicate = table["duplicate_of"].fillna("").astype(str).str.strip()
     known = set(ids)
-    _fail(source, "duplicate_of", "must name another study_id", (duplicate != "") & (~duplicate.isin(known) | (duplicate == ids)))
+    fail_where(source, "duplicate_of", "must name another study_id", (duplicate != "") & (~duplicate.isin(known) | (duplicate == ids)))
     originals_are_duplicates = duplicate.map(dict(zip(ids, duplicate))).fillna("") != ""
-    _fail(source, "duplicate_of", "must name a row that is not itself a duplicate", (duplicate != "") & originals_are_duplicates)
+    fail_where(source, "duplicate_of", "must name a row that is not itself a duplicate", (duplicate != "") & originals_are_duplicates)
     includable = table["includable_in_pooled_or"] == "yes"
-    _fail(source, "exclusion_reason", "must explain why a row is not includable",
-          ~includable & _blank(table["exclusion_reason"]))
+    fail_where(source, "exclusion_reason", "must explain why a row is not includable",
+          ~includable & is_blank(table["exclusion_reason"]))
     for column in ("n_lbc", "n_nlbc", "events_lbc", "events_nlbc"):
-        _fail(source, column, "must be given for a row includable in the pooled OR", includable & counts[column].isna())
-    _fail(source, "duplicate_of", "must be blank for a row includable in the pooled OR", includable & (duplicate != ""))
+        fail_where(source, column, "must be given for a row includable in the pooled OR", includable & counts[column].isna())
+    fail_where(source, "duplicate_of", "must be blank for a row includable in the pooled OR", includable & (duplicate != ""))
     derived = table["derived_fields"].fillna("").astype(str).str.strip()
     unknown = derived.map(lambda text: any(f.strip() not in COLUMNS for f in text.split(";") if f.strip()))
-    _fail(source, "derived_fields", "names a column that does not exist", unknown)
-    _fail(source, "derivation", "must explain the derived fields", (derived != "") & _blank(table["derivation"]))
+    fail_where(source, "derived_fields", "names a column that does not exist", unknown)
+    fail_where(source, "derivation", "must explain the derived fields", (derived != "") & is_blank(table["derivation"]))
     out = table.assign(study_id=ids, duplicate_of=duplicate.replace("", pd.NA), derived_fields=derived, **counts, **values)
     return out
 

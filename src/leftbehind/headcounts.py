@@ -50,7 +50,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from leftbehind.errors import UserError
+from leftbehind.errors import UserError, fail_where, is_blank
 from leftbehind.paths import published_dir
 
 DEFINITION_COLUMNS = ("definition", "age_range", "parents_away", "hukou_scope", "source_type")
@@ -83,17 +83,7 @@ DEFINITION_LABELS = {
 }
 
 
-def _rows(mask: pd.Series) -> str:
-    return ", ".join(str(i + 1) for i in np.flatnonzero(mask.to_numpy())[:10])
 
-
-def _fail(source: str, column: str, rule: str, mask: pd.Series) -> None:
-    if mask.any():
-        raise UserError(f"{source}: column '{column}' {rule} in row(s) {_rows(mask)}")
-
-
-def _blank(series: pd.Series) -> pd.Series:
-    return series.isna() | (series.astype(str).str.strip() == "")
 
 
 def validate_table(table: pd.DataFrame, columns: tuple[str, ...], required: tuple[str, ...],
@@ -109,20 +99,20 @@ def validate_table(table: pd.DataFrame, columns: tuple[str, ...], required: tupl
         raise UserError(f"{source}: missing column(s) {', '.join(missing)}")
     table = table.reset_index(drop=True).copy()
     for column in required:
-        _fail(source, column, "must not be blank", _blank(table[column]))
-    _fail(source, "row_id", "must be unique", table["row_id"].duplicated(keep=False))
+        fail_where(source, column, "must not be blank", is_blank(table[column]))
+    fail_where(source, "row_id", "must be unique", table["row_id"].duplicated(keep=False))
     printed = table["value"].astype(str).str.strip()
     value = pd.to_numeric(printed, errors="coerce")
-    _fail(source, "value", "must be a number", value.isna())
+    fail_where(source, "value", "must be a number", value.isna())
     decimals = pd.to_numeric(table["decimals"], errors="coerce")
-    _fail(source, "decimals", "must be a whole number ≥ 0", decimals.isna() | (decimals < 0) | (decimals != decimals.round()))
+    fail_where(source, "decimals", "must be a whole number ≥ 0", decimals.isna() | (decimals < 0) | (decimals != decimals.round()))
     shown = printed.str.split(".").str[1].fillna("").str.len()
-    _fail(source, "decimals", "disagrees with the printed value", shown != decimals.astype(int))
+    fail_where(source, "decimals", "disagrees with the printed value", shown != decimals.astype(int))
     out = table.assign(printed=printed, value=value.astype(float), decimals=decimals.astype(int))
     if year_column:
         text = table[year_column].fillna("").astype(str).str.strip()
         year = pd.to_numeric(text.replace("", np.nan), errors="coerce")
-        _fail(source, year_column, "must be a whole-number year or blank",
+        fail_where(source, year_column, "must be a whole-number year or blank",
               (text != "") & (year.isna() | (year != year.round()) | (year < 1900) | (year > 2100)))
         out[year_column] = year.astype("Int64")
     return out
@@ -138,12 +128,12 @@ def validate_headcounts(table: pd.DataFrame, source: str) -> pd.DataFrame:
     required = ("row_id", "data_year", "data_year_printed", "measure", "value", "decimals", "unit", "headline",
                 "definition_id", *DEFINITION_COLUMNS, "issuer", "document", "where_read")
     out = validate_table(table, HEADCOUNT_COLUMNS, required, "data_year", source)
-    _fail(source, "headline", "must be 'yes' or 'no'", ~out["headline"].isin(["yes", "no"]))
-    _fail(source, "unit", "must be 'million' or 'percent'", ~out["unit"].isin(["million", "percent"]))
+    fail_where(source, "headline", "must be 'yes' or 'no'", ~out["headline"].isin(["yes", "no"]))
+    fail_where(source, "unit", "must be 'million' or 'percent'", ~out["unit"].isin(["million", "percent"]))
     for column in DEFINITION_COLUMNS:
         varies = out.groupby("definition_id")[column].transform("nunique") > 1
-        _fail(source, column, "must be identical on every row of one definition_id", varies)
-    _fail(source, "headline", "may mark only a headcount (measure 'lbc_count') as headline",
+        fail_where(source, column, "must be identical on every row of one definition_id", varies)
+    fail_where(source, "headline", "may mark only a headcount (measure 'lbc_count') as headline",
           (out["headline"] == "yes") & (out["measure"] != "lbc_count"))
     return out
 
@@ -159,7 +149,7 @@ def load_compulsory_education(directory: Path | None = None) -> pd.DataFrame:
     table, source = _read("lbc_compulsory_education", directory)
     out = validate_table(table, EDUCATION_COLUMNS, ("row_id", "year", "level", "value", "decimals", "unit", "confirmed",
                                                     "scope", "issuer", "document", "where_read"), "year", source)
-    _fail(source, "confirmed", "must be 'yes' or 'no'", ~out["confirmed"].isin(["yes", "no"]))
+    fail_where(source, "confirmed", "must be 'yes' or 'no'", ~out["confirmed"].isin(["yes", "no"]))
     return out
 
 
@@ -168,7 +158,7 @@ def load_migrant_workers(directory: Path | None = None) -> pd.DataFrame:
     table, source = _read("migrant_workers", directory)
     out = validate_table(table, MIGRANT_COLUMNS, ("row_id", "year", "measure", "series", "value", "decimals", "unit",
                                                   "scope", "issuer", "document", "where_read"), "year", source)
-    _fail(source, "series", "must be 'nbs_monitoring' or 'quoted'", ~out["series"].isin(["nbs_monitoring", "quoted"]))
+    fail_where(source, "series", "must be 'nbs_monitoring' or 'quoted'", ~out["series"].isin(["nbs_monitoring", "quoted"]))
     return out
 
 

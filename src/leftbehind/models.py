@@ -50,6 +50,17 @@ SEPARATION_SE = 10.0
 #: Candidate variables in the order they enter the full model.
 CANDIDATES = list(CATEGORICAL) + COPING_FACTORS
 
+#: Readable names of the seven coping factors (shared by every table and figure).
+FACTOR_NAMES = {
+    "problem_solving": "Problem-solving",
+    "social_support": "Social-support seeking",
+    "positive_reappraisal": "Positive reappraisal",
+    "patience": "Patience",
+    "escape": "Escape",
+    "venting": "Venting",
+    "fantasy_denial": "Fantasy/denial",
+}
+
 #: Readable names for the book's tables and figures.
 TERM_NAMES = {
     "gender[girl]": "Girl (vs boy)",
@@ -60,13 +71,7 @@ TERM_NAMES = {
     "boarder[yes]": "Boarder",
     "family[single_parent]": "Single-parent family (vs nuclear)",
     "family[remarried]": "Remarried family (vs nuclear)",
-    "problem_solving": "Problem-solving",
-    "social_support": "Social-support seeking",
-    "positive_reappraisal": "Positive reappraisal",
-    "patience": "Patience",
-    "escape": "Escape",
-    "venting": "Venting",
-    "fantasy_denial": "Fantasy/denial",
+    **FACTOR_NAMES,
 }
 for _parent in ("father", "mother"):
     for _level, _text in (("junior_middle", "junior middle"), ("senior_middle", "senior middle"), ("college", "college")):

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from leftbehind.errors import row_numbers
 from leftbehind.paths import published_dir
 
 REQUIRED_COLUMNS = (
@@ -47,10 +48,6 @@ class ProvenanceError(ValueError):
     """A provenance file breaks the convention."""
 
 
-def _rows(mask: pd.Series) -> str:
-    rows = [str(i + 1) for i in mask[mask].index[:10]]
-    return ", ".join(rows)
-
 
 def validate_published(table: pd.DataFrame, source: str) -> pd.DataFrame:
     """Check a provenance table; return it indexed by ``key``.
@@ -65,31 +62,31 @@ def validate_published(table: pd.DataFrame, source: str) -> pd.DataFrame:
     for column in ("key", "value", "decimals", "unit", "document", "section", "paragraph"):
         blank = table[column].isna() | (table[column].astype(str).str.strip() == "")
         if blank.any():
-            raise ProvenanceError(f"{source}: column '{column}' is blank in row(s) {_rows(blank)}")
+            raise ProvenanceError(f"{source}: column '{column}' is blank in row(s) {row_numbers(blank)}")
     dup = table["key"].duplicated(keep=False)
     if dup.any():
-        raise ProvenanceError(f"{source}: column 'key' repeats in row(s) {_rows(dup)}")
+        raise ProvenanceError(f"{source}: column 'key' repeats in row(s) {row_numbers(dup)}")
     numeric = pd.to_numeric(table["value"], errors="coerce")
     bad = numeric.isna()
     if bad.any():
-        raise ProvenanceError(f"{source}: column 'value' is not a number in row(s) {_rows(bad)}")
+        raise ProvenanceError(f"{source}: column 'value' is not a number in row(s) {row_numbers(bad)}")
     decimals = pd.to_numeric(table["decimals"], errors="coerce")
     bad = decimals.isna() | (decimals < 0) | (decimals != decimals.round())
     if bad.any():
-        raise ProvenanceError(f"{source}: column 'decimals' is not a whole number ≥ 0 in row(s) {_rows(bad)}")
+        raise ProvenanceError(f"{source}: column 'decimals' is not a whole number ≥ 0 in row(s) {row_numbers(bad)}")
     printed = table["value"].astype(str).str.strip()
     shown = printed.map(lambda text: len(text.split(".")[1]) if "." in text else 0)
     bad = shown != decimals.astype(int)
     if bad.any():
         raise ProvenanceError(
-            f"{source}: column 'decimals' disagrees with the printed value in row(s) {_rows(bad)}"
+            f"{source}: column 'decimals' disagrees with the printed value in row(s) {row_numbers(bad)}"
         )
     known = set(table["key"])
     denominators = table["denominator"].fillna("").astype(str).str.strip()
     bad = (denominators != "") & ~denominators.isin(known)
     if bad.any():
         raise ProvenanceError(
-            f"{source}: column 'denominator' names an unknown key in row(s) {_rows(bad)}"
+            f"{source}: column 'denominator' names an unknown key in row(s) {row_numbers(bad)}"
         )
     out = table.assign(
         printed=printed,

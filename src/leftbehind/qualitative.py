@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from leftbehind.errors import UserError
+from leftbehind.errors import UserError, fail_where, is_blank
 from leftbehind.paths import published_dir
 
 STRUCTURE_FILE = "lei2024_structure.csv"
@@ -71,17 +71,7 @@ DIRECTION_COLUMNS = (
 
 
 # --------------------------------------------------------------------------- validation helpers
-def _rows(mask: pd.Series) -> str:
-    """The first ten 1-based data rows where ``mask`` is true."""
-    return ", ".join(str(i + 1) for i in mask[mask].index[:10])
 
-
-def _fail(source: str, column: str, rule: str, mask: pd.Series) -> None:
-    raise UserError(f"{source}: column '{column}' {rule} in row(s) {_rows(mask)}")
-
-
-def _blank(series: pd.Series) -> pd.Series:
-    return series.fillna("").astype(str).str.strip() == ""
 
 
 def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -102,27 +92,27 @@ def validate_thesis_structure(table: pd.DataFrame, source: str) -> pd.DataFrame:
     of informant profiles equals the informant count the thesis states.
     """
     for column in ("id", "kind", "label", "available", "document", "location"):
-        blank = _blank(table[column])
+        blank = is_blank(table[column])
         if blank.any():
-            _fail(source, column, "is blank", blank)
+            fail_where(source, column, "is blank", blank)
     dup = table["id"].duplicated(keep=False)
     if dup.any():
-        _fail(source, "id", "repeats", dup)
+        fail_where(source, "id", "repeats", dup)
     bad = ~table["kind"].isin(KINDS)
     if bad.any():
-        _fail(source, "kind", f"must be one of {', '.join(KINDS)}", bad)
+        fail_where(source, "kind", f"must be one of {', '.join(KINDS)}", bad)
     bad = ~table["available"].isin(AVAILABILITY)
     if bad.any():
-        _fail(source, "available", f"must be one of {', '.join(AVAILABILITY)}", bad)
+        fail_where(source, "available", f"must be one of {', '.join(AVAILABILITY)}", bad)
     parents = table["parent"].fillna("").str.strip()
     bad = (parents != "") & ~parents.isin(set(table["id"]))
     if bad.any():
-        _fail(source, "parent", "names an id that is not in the file", bad)
+        fail_where(source, "parent", "names an id that is not in the file", bad)
     for column in ("page", "value", "discussion_page"):
         text = table[column].fillna("").str.strip()
         bad = (text != "") & ~text.str.fullmatch(r"\d+")
         if bad.any():
-            _fail(source, column, "must be a whole number or blank", bad)
+            fail_where(source, column, "must be a whole number or blank", bad)
     stated = table[table["id"] == "design_informants"]
     if len(stated) != 1:
         raise UserError(f"{source}: column 'id' must contain exactly one 'design_informants' row (the stated count)")
@@ -275,31 +265,31 @@ def validate_joint_display(table: pd.DataFrame, source: str) -> pd.DataFrame:
     """
     bad = ~table["record"].isin(RECORDS)
     if bad.any():
-        _fail(source, "record", f"must be one of {', '.join(RECORDS)}", bad)
+        fail_where(source, "record", f"must be one of {', '.join(RECORDS)}", bad)
     for column in ("document", "section", "paragraph"):
-        blank = _blank(table[column])
+        blank = is_blank(table[column])
         if blank.any():
-            _fail(source, column, "is blank", blank)
+            fail_where(source, column, "is blank", blank)
     factor = table["record"] == "factor"
     dup = table.loc[factor, "cssmss_factor"].duplicated(keep=False).reindex(table.index, fill_value=False)
     if dup.any():
-        _fail(source, "cssmss_factor", "repeats among factor records", dup)
+        fail_where(source, "cssmss_factor", "repeats among factor records", dup)
     bad = factor & ~table["orientation"].isin(ORIENTATIONS)
     if bad.any():
-        _fail(source, "orientation", f"must be one of {', '.join(ORIENTATIONS)} for a factor", bad)
+        fail_where(source, "orientation", f"must be one of {', '.join(ORIENTATIONS)} for a factor", bad)
     known = set(table.loc[factor, "cssmss_factor"])
     direction = table["record"] == "direction"
     mapping = table["record"] == "mapping"
     bad = direction & ~table["cssmss_factor"].isin(known)
     if bad.any():
-        _fail(source, "cssmss_factor", "names no factor record", bad)
+        fail_where(source, "cssmss_factor", "names no factor record", bad)
     bad = direction & ~table["direction"].isin(DIRECTIONS)
     if bad.any():
-        _fail(source, "direction", f"must be one of {', '.join(DIRECTIONS)}", bad)
+        fail_where(source, "direction", f"must be one of {', '.join(DIRECTIONS)}", bad)
     keys = table.loc[direction, ["cssmss_factor", "outcome", "analysis"]]
     dup = keys.duplicated(keep=False).reindex(table.index, fill_value=False)
     if dup.any():
-        _fail(source, "analysis", "repeats for the same factor and outcome", dup)
+        fail_where(source, "analysis", "repeats for the same factor and outcome", dup)
     expected = {(f, o, a) for f in known for o, a, _ in DIRECTION_COLUMNS}
     present = set(map(tuple, keys.values))
     if present != expected:
@@ -307,14 +297,14 @@ def validate_joint_display(table: pd.DataFrame, source: str) -> pd.DataFrame:
         raise UserError(f"{source}: column 'direction' lacks a record for {missing} (every factor needs one per outcome and analysis)")
     bad = mapping & ~table["fit"].isin(FITS)
     if bad.any():
-        _fail(source, "fit", f"must be one of {', '.join(FITS)} for a mapping", bad)
+        fail_where(source, "fit", f"must be one of {', '.join(FITS)} for a mapping", bad)
     named = table["cssmss_factor"].fillna("").str.strip()
     bad = mapping & (((table["fit"] == "none") & (named != "")) | ((table["fit"] != "none") & ~named.isin(known)))
     if bad.any():
-        _fail(source, "cssmss_factor", "must name a factor record (or be blank when fit is none)", bad)
+        fail_where(source, "cssmss_factor", "must name a factor record (or be blank when fit is none)", bad)
     bad = mapping & ~table["note"].str.startswith("our judgement")
     if bad.any():
-        _fail(source, "note", "must start with 'our judgement' for a mapping", bad)
+        fail_where(source, "note", "must start with 'our judgement' for a mapping", bad)
     return table
 
 
