@@ -165,6 +165,8 @@ SCENARIOS = [
     Scenario("family_effects_weaker", "Family-structure effects weakened (odds ratios x 0.6)", {"nssi_family_or": (0.6, ())}),
     Scenario("no_lbc_coping_shift", "No LBC-NLBC coping difference", {"coping_lbc_shift": (0.0, ())}),
     Scenario("help_effects_halved", "Coping-professional help effects halved", {"professional_log_or": (0.5, ())}),
+    Scenario("nlbc_prevalence_higher", "NLBC prevalence raised (primary and senior rates x 1.5; junior kept at the printed rate)",
+             {"nssi_nlbc_stage_rates": (1.5, (1,))}),
 ]
 
 
