@@ -97,3 +97,24 @@ def test_every_built_page_that_mentions_self_harm_carries_the_note(site):
         assert not trailing, f"{doc}: content after the final content note: {trailing[0].get_text()[:80]!r}"
         assert "12356" in notes[0].get_text() and "12356" in notes[-1].get_text()
     assert checked >= 1
+
+
+SYNTHETIC_USE = re.compile(r"synthetic_analysis\(|simulate_raw\(|leftbehind simulate|WhatIf\(")
+SYNTHETIC_INCLUDE = re.compile(r"```\{include\}\s+\S*_snippets/synthetic_note\.md\s*\n```")
+
+
+@pytest.mark.parametrize("page", source_pages(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_pages_that_use_the_synthetic_cohort_say_so_near_the_top(page: Path):
+    """Honesty rule: synthetic pupils are never presented as real children."""
+    text = page.read_text(encoding="utf-8")
+    if not SYNTHETIC_USE.search(text):
+        return
+    include = SYNTHETIC_INCLUDE.search(text)
+    assert include, f"{page.name} uses the synthetic cohort but lacks the synthetic-data note"
+    first_heading = re.search(r"^## ", text, re.MULTILINE)
+    assert first_heading is None or include.start() < first_heading.start(), f"{page.name}: note must precede sections"
+
+
+def test_synthetic_note_says_plainly_these_are_not_real_children():
+    text = (ROOT / "book" / "_snippets" / "synthetic_note.md").read_text(encoding="utf-8")
+    assert "not real children" in text and "synthetic-note" in text
