@@ -17,3 +17,12 @@ def test_fail_where_names_file_column_rule_and_rows():
     fail_where("x.csv", "age", "must be 10–18", pd.Series([False, False]))
     with pytest.raises(UserError, match=r"^x\.csv: column 'age' must be 10–18 in row\(s\) 2$"):
         fail_where("x.csv", "age", "must be 10–18", pd.Series([False, True]))
+
+
+def test_require_columns_names_the_file_and_every_missing_column():
+    from leftbehind.errors import require_columns
+
+    table = pd.DataFrame({"a": [1]})
+    require_columns(table, ["a"], "x.csv")
+    with pytest.raises(UserError, match=r"^x\.csv: missing column\(s\) b, c$"):
+        require_columns(table, ["a", "b", "c"], "x.csv")

@@ -23,3 +23,10 @@ def fail_where(source: str, column: str, rule: str, mask) -> None:
     """Raise :class:`UserError` naming the file, column, rule and first rows if any row breaks the rule."""
     if mask.any():
         raise UserError(f"{source}: column '{column}' {rule} in row(s) {row_numbers(mask)}")
+
+
+def require_columns(table, columns, source: str) -> None:
+    """Raise :class:`UserError` naming the file and every required column the table lacks."""
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise UserError(f"{source}: missing column(s) {', '.join(missing)}")

@@ -87,7 +87,7 @@ from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.meta_analysis import combine_effects
 from statsmodels.stats.proportion import proportion_confint
 
-from leftbehind.errors import UserError, fail_where, is_blank
+from leftbehind.errors import UserError, fail_where, is_blank, require_columns
 from leftbehind.paths import published_dir
 
 EVIDENCE_FILE = "nssi_evidence.csv"
@@ -151,9 +151,7 @@ def validate_evidence(table: pd.DataFrame, source: str) -> pd.DataFrame:
     Counts become nullable integers, printed prevalences keep their text in
     ``prev_*_pct`` and gain a float ``prev_*_value``; blanks stay blank.
     """
-    missing = [c for c in COLUMNS if c not in table.columns]
-    if missing:
-        raise UserError(f"{source}: missing column(s) {', '.join(missing)}")
+    require_columns(table, COLUMNS, source)
     table = table.reset_index(drop=True).copy()
     for column in REQUIRED:
         fail_where(source, column, "must not be blank", is_blank(table[column]))

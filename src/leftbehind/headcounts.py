@@ -50,7 +50,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from leftbehind.errors import UserError, fail_where, is_blank
+from leftbehind.errors import UserError, fail_where, is_blank, require_columns
 from leftbehind.paths import published_dir
 
 DEFINITION_COLUMNS = ("definition", "age_range", "parents_away", "hukou_scope", "source_type")
@@ -94,9 +94,7 @@ def validate_table(table: pd.DataFrame, columns: tuple[str, ...], required: tupl
     Returns the table with ``value`` as float, the printed text in ``printed``,
     ``decimals`` as int and the year column as a nullable integer.
     """
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise UserError(f"{source}: missing column(s) {', '.join(missing)}")
+    require_columns(table, columns, source)
     table = table.reset_index(drop=True).copy()
     for column in required:
         fail_where(source, column, "must not be blank", is_blank(table[column]))

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from leftbehind.errors import UserError
+from leftbehind.errors import UserError, require_columns
 from leftbehind.paths import published_dir
 
 CLAIM_COLUMNS = (
@@ -63,9 +63,7 @@ def load_claims(path: Path | None = None) -> pd.DataFrame:
     """Read and check ``yong2023_claims.csv``; bad rows raise :class:`UserError`."""
     path = path or published_dir() / "yong2023_claims.csv"
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in CLAIM_COLUMNS if c not in table.columns]
-    if missing:
-        raise UserError(f"{path}: missing column(s) {', '.join(missing)}")
+    require_columns(table, CLAIM_COLUMNS, path)
 
     def fail(column: str, rule: str, mask: pd.Series) -> None:
         rows = ", ".join(str(i + 1) for i in np.flatnonzero(mask.to_numpy())[:10])

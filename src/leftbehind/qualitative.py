@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from leftbehind.errors import UserError, fail_where, is_blank
+from leftbehind.errors import UserError, fail_where, is_blank, require_columns
 from leftbehind.paths import published_dir
 
 STRUCTURE_FILE = "lei2024_structure.csv"
@@ -76,9 +76,7 @@ DIRECTION_COLUMNS = (
 
 def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise UserError(f"{path}: missing column(s) {', '.join(missing)}")
+    require_columns(table, columns, path)
     return table.reset_index(drop=True)
 
 
