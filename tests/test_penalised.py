@@ -165,3 +165,87 @@ def test_l1_path_and_entry_order():
     strong = order.loc[["gender", "patience", "venting", "problem_solving", "social_support"], "entry_rank"]
     weak = order.loc[["only_child", "residence", "mother_edu"], "entry_rank"].fillna(99)
     assert strong.max() < weak.min()
+
+
+# ---------------------------------------------------------------------------
+# Penalised-likelihood-ratio p-values and profile intervals
+
+# logistf's results (coefficients, penalised-likelihood-ratio p, 95 % profile penalised-likelihood limits) for a
+# quasi-separated data set generated with numpy's default_rng(42), as printed in the test suite of the Python package
+# firthmodels (github jzluo/firthmodels, tests/test_logistic.py and tests/conftest.py; its author checked them
+# against R's logistf).  The data are regenerated below with the same draws in the same order.
+LOGISTF_SEPARATION = {  # term: (coefficient, PLR p, profile lower, profile upper)
+    "const": (-0.4434562830, 0.1997147194, -1.16089382506, 0.2295139209),
+    "sep": (3.6577140153, 0.0002084147149, 1.3901042899, 8.5876062114),
+    "x1": (0.6759781501, 0.0093173148959, 0.1602568036, 1.2568999211),
+    "x2": (-0.8633119501, 0.0236385713206, -1.6677883758, -0.1135186948),
+    "x3": (0.3385788510, 0.0055887969164, 0.0893054012, 0.6572681313),
+}
+
+
+def _separation_data(seed=42, n=100):
+    from scipy.special import expit
+
+    rng = np.random.default_rng(seed)
+    separator = rng.choice([0, 1], n, p=[0.8, 0.2])
+    x1, x2, x3 = rng.standard_normal(n), rng.uniform(-1, 1, n), rng.exponential(scale=2.0, size=n)
+    y = rng.binomial(1, expit(-0.5 + 0.8 * x1 - 0.6 * x2 + 0.3 * x3))
+    y[separator == 1] = 1  # every pupil with the separator has the outcome: ML would diverge
+    return pd.DataFrame({"sep": separator, "x1": x1, "x2": x2, "x3": x3}), y
+
+
+def test_plr_pvalues_and_profile_intervals_match_logistf():
+    design, y = _separation_data()
+    fit = firth_logit(design, y)
+    table = fit.full_table()
+    for term, (b, p, low, high) in LOGISTF_SEPARATION.items():
+        assert fit.params[term] == pytest.approx(b, rel=1e-6), term
+        assert table.loc[term, "p_plr"] == pytest.approx(p, rel=1e-5), term
+        assert np.log(table.loc[term, "ci_low_profile"]) == pytest.approx(low, rel=1e-5), term
+        assert np.log(table.loc[term, "ci_high_profile"]) == pytest.approx(high, rel=1e-5), term
+
+
+def _constrained_by_scipy(x, y, j, value):
+    """Independent computation: maximise the full-model penalised log-likelihood with beta_j fixed (BFGS)."""
+    from scipy.optimize import minimize
+
+    free = [k for k in range(x.shape[1]) if k != j]
+
+    def negative(theta):
+        beta = np.empty(x.shape[1])
+        beta[free], beta[j] = theta, value
+        eta = x @ beta
+        p = 1 / (1 + np.exp(-eta))
+        info = (x * (p * (1 - p))[:, None]).T @ x
+        return -(np.sum(y * eta - np.logaddexp(0, eta)) + 0.5 * np.linalg.slogdet(info)[1])
+
+    result = minimize(negative, np.zeros(len(free)), method="BFGS", options={"gtol": 1e-9})
+    return -result.fun
+
+
+def test_plr_and_profile_limits_against_an_independent_optimiser(endometrial):
+    from scipy import stats
+
+    fit = firth_logit(endometrial[["NV", "PI", "EH"]], endometrial["HG"])
+    table = fit.full_table()
+    x = np.column_stack([np.ones(len(endometrial)), endometrial[["NV", "PI", "EH"]].to_numpy(float)])
+    y = endometrial["HG"].to_numpy(float)
+    cut = stats.chi2.ppf(0.95, 1)
+    for j, term in enumerate(["const", "NV", "PI", "EH"]):
+        statistic = 2 * (fit.penalised_llf - _constrained_by_scipy(x, y, j, 0.0))
+        assert table.loc[term, "p_plr"] == pytest.approx(stats.chi2.sf(statistic, 1), rel=1e-4), term
+        for limit in ("ci_low_profile", "ci_high_profile"):
+            drop = 2 * (fit.penalised_llf - _constrained_by_scipy(x, y, j, np.log(table.loc[term, limit])))
+            assert drop == pytest.approx(cut, abs=1e-4), (term, limit)
+    # NV is separated: its Wald interval is symmetric, the profile interval is not, and PLR finds it clearly non-null
+    nv = table.loc["NV"]
+    assert nv["p_plr"] < 0.05 < nv["p_wald"]
+    assert np.log(nv["ci_high_profile"]) - fit.params["NV"] > fit.params["NV"] - np.log(nv["ci_low_profile"])
+
+
+def test_table_labels_wald_columns():
+    design, y = _separation_data()
+    table = firth_logit(design, y).table()
+    assert list(table.columns) == ["b", "se", "p_wald", "or", "ci_low_wald", "ci_high_wald"]
+    full = firth_logit(design, y).full_table(profile=False)
+    assert "p_plr" in full.columns and "ci_low_profile" not in full.columns
