@@ -68,24 +68,31 @@ class FirthFit:
             }
         )
 
-    def constrained_penalised_llf(self, term: str, value: float) -> float:
-        """Maximum of the penalised log-likelihood with coefficient ``term`` held at ``value``.
+    def constrained_penalised_llf(self, terms, values) -> float:
+        """Maximum of the penalised log-likelihood with coefficient(s) ``terms`` held at ``values``.
 
         As in logistf, the penalty stays that of the *full* model (Jeffreys prior of
         all parameters); only the free coefficients are re-estimated.
         """
-        j = list(self.params.index).index(term)
+        terms = [terms] if isinstance(terms, str) else list(terms)
+        values = np.broadcast_to(np.asarray(values, dtype=float), (len(terms),))
+        index = list(self.params.index)
         start = self.params.to_numpy().copy()
-        start[j] = value
         free = np.ones(len(start), dtype=bool)
-        free[j] = False
+        for term, value in zip(terms, values):
+            start[index.index(term)] = value
+            free[index.index(term)] = False
         beta, _ = _firth_newton(self.x, self.y, start, free)
         return _penalised_loglike(self.x, self.y, beta)[0]
 
-    def plr_pvalue(self, term: str) -> float:
-        """Penalised-likelihood-ratio p of ``term`` = 0: ``2 (pl_full - pl_constrained)`` against chi-squared(1)."""
-        statistic = max(2 * (self.penalised_llf - self.constrained_penalised_llf(term, 0.0)), 0.0)
-        return float(stats.chi2.sf(statistic, 1))
+    def plr_pvalue(self, terms) -> float:
+        """Penalised-likelihood-ratio p of ``terms`` = 0 (one name, or several tested jointly).
+
+        ``2 (pl_full - pl_constrained)`` against chi-squared with one degree of freedom per term.
+        """
+        df = 1 if isinstance(terms, str) else len(terms)
+        statistic = max(2 * (self.penalised_llf - self.constrained_penalised_llf(terms, 0.0)), 0.0)
+        return float(stats.chi2.sf(statistic, df))
 
     def profile_interval(self, term: str, level: float = 0.95) -> tuple[float, float]:
         """Profile penalised-likelihood interval of ``term`` (log-odds scale).
