@@ -79,3 +79,11 @@ def test_run_scenarios_and_conclusions(monkeypatch):
     table = conclusions_table(results)
     assert table.loc["baseline", "Table 7 keeps the paper's variables"] == "yes"
     assert set(table.columns) >= {"NSSI higher in LBC (p < 0.05)", "coping differences p < 0.05"}
+
+
+def test_nulls_left_to_chance_scenario_switches_balancing_off():
+    from leftbehind.construction import NULLS_LEFT_TO_CHANCE
+    from leftbehind.sensitivity import SCENARIOS
+
+    scenario = next(s for s in SCENARIOS if s.key == "nulls_left_to_chance")
+    assert scenario.overrides() == NULLS_LEFT_TO_CHANCE  # the chapter's construction section reuses this cohort

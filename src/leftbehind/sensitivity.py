@@ -167,6 +167,8 @@ SCENARIOS = [
     Scenario("help_effects_halved", "Coping-professional help effects halved", {"professional_log_or": (0.5, ())}),
     Scenario("nlbc_prevalence_higher", "NLBC prevalence raised (primary and senior rates x 1.5; junior kept at the printed rate)",
              {"nssi_nlbc_stage_rates": (1.5, (1,))}),
+    Scenario("nulls_left_to_chance", "Other candidates' chance associations left alone (no null balancing)",
+             {"null_balance_max_z": (float("inf"), ())}),
 ]
 
 
