@@ -70,8 +70,8 @@ def test_gee_and_comparison_table():
 # ---------------------------------------------------------------------------
 # towns, CR2, Mancl-DeRouen, the noise of the SE ratio, the direct design effect
 
+from leftbehind.synthetic import COUNTY_TOWN  # noqa: E402
 from leftbehind.design_effects import (  # noqa: E402
-    COUNTY_TOWN,
     cluster_comparison,
     cr1_covariance,
     cr2_logit,

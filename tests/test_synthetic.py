@@ -136,3 +136,20 @@ def test_logistic_fit_matches_statsmodels():
     X = np.column_stack([np.ones(500), rng.normal(size=(500, 3))])
     y = (rng.random(500) < 1 / (1 + np.exp(-(X @ np.array([-1.0, 0.8, -0.5, 0.0]))))).astype(float)
     assert np.allclose(logistic_fit(X, y), sm.Logit(y, X).fit(disp=0).params, atol=1e-8)
+
+
+def test_town_effect_changes_only_outcomes():
+    """A town effect (register town_effect_sd) comes from its own random stream: pupils stay the same.
+
+    Boarding may move too: the boarder odds-ratio calibration flips the boarding of some non-cases.
+    """
+    base, towns = simulate_raw(seed=2023), simulate_raw(seed=2023, overrides={"town_effect_sd": "0.8"})
+    differ = [c for c in base.columns if not base[c].fillna(-1).equals(towns[c].fillna(-1))]
+    assert set(differ) <= {"boarder", "nssi", "treatment"} and "nssi" in differ
+    assert (base["nssi"] != towns["nssi"]).sum() > 50
+
+
+def test_town_of():
+    from leftbehind.synthetic import COUNTY_TOWN, town_of
+
+    assert town_of("T3-P1") == "T3" and town_of("T12-S1") == "T12" and town_of("C-J2") == COUNTY_TOWN

@@ -162,10 +162,6 @@ def ci_comparison_figure(table: pd.DataFrame, names: dict[str, str] | None = Non
 # The sampling unit: towns
 
 
-#: Label of the county town's schools (the ninth sampling unit beside the eight towns).
-COUNTY_TOWN = "county town"
-
-
 def town_of_school(school_ids) -> pd.Series:
     """The town each school belongs to, read from the synthetic cohort's school ids.
 
@@ -173,17 +169,17 @@ def town_of_school(school_ids) -> pd.Series:
     the town, not the school, is the primary sampling unit.  The generator names a
     town school ``T<t>-<level><k>`` (town ``t``) and a county-town school
     ``C-<level><k>`` (assumption ``schools``/``town_of_school`` in the register);
-    this returns ``"T<t>"`` or :data:`COUNTY_TOWN`.  Real data need a town column
+    this returns ``"T<t>"`` or ``"county town"`` (:func:`leftbehind.synthetic.town_of`).  Real data need a town column
     instead: an id in any other form raises ``ValueError`` naming the ids.
     """
+    from leftbehind.synthetic import town_of
+
     ids = pd.Series(school_ids, dtype=str)
-    town = ids.str.extract(r"^(T\d+)-[PJS]\d+$")[0]
-    town = town.mask(ids.str.match(r"^C-[PJS]\d+$"), COUNTY_TOWN)
-    bad = ids[town.isna()].unique()
+    bad = ids[~ids.str.match(r"^(T\d+|C)-[PJS]\d+$")].unique()
     if len(bad):
         raise ValueError(f"school_id: cannot tell the town of {len(bad)} school id(s) "
                          f"(first: {', '.join(map(str, bad[:5]))}); supply a town column for data not from the generator")
-    return town.rename("town")
+    return ids.map(town_of).rename("town")
 
 
 # ---------------------------------------------------------------------------

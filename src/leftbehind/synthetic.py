@@ -159,6 +159,19 @@ def schools(values) -> dict[tuple[str, str], list[str]]:
     return out
 
 
+#: The ninth sampling unit beside the eight towns.
+COUNTY_TOWN = "county town"
+
+
+def town_of(school_id: str) -> str:
+    """The sampling unit of a school: ``"T<t>"`` for a town school (``T<t>-...``), ``"county town"`` otherwise.
+
+    The paper sampled towns (all schools of eight towns plus the county town); the
+    school ids :func:`schools` makes carry the town (register ``town_of_school``).
+    """
+    return school_id.split("-")[0] if school_id.startswith("T") else COUNTY_TOWN
+
+
 def make_pupils(rng, n_lbc: int, n_nlbc: int, targets: dict, a: dict, lbc_girls: int) -> pd.DataFrame:
     """Demographics of the analysed pupils (LBC first); counts that the paper prints are exact."""
     n = n_lbc + n_nlbc
@@ -530,6 +543,11 @@ def simulate_raw(seed: int = DEFAULT_SEED, overrides: Mapping[str, str] | None =
     # NSSI: risk score + Gumbel, exact counts per group x sex x stage cell
     schools_seen = np.unique(pupils["school_id"])
     school_effect = dict(zip(schools_seen, rng.normal(0, a["school_effect_sd"][0], size=len(schools_seen))))
+    if a["town_effect_sd"][0] > 0:  # own stream, so the default (no town effect) leaves every other draw unchanged
+        towns = sorted({town_of(s) for s in schools_seen})
+        town_rng = np.random.default_rng([seed, 1])
+        town_effect = dict(zip(towns, town_rng.normal(0, a["town_effect_sd"][0], size=len(towns))))
+        school_effect = {s: e + town_effect[town_of(s)] for s, e in school_effect.items()}
     family_or = np.log(a["nssi_family_or"])
     coef = a["nssi_coping_log_or"]
     risk = (
