@@ -78,3 +78,14 @@ def test_by_construction_odds():
     assert by_construction_odds(0.0, 5) == 1.0
     with pytest.raises(ValueError):
         by_construction_odds(1.5, 3)
+
+
+def test_survivors_lead_and_extras_phrase():
+    from leftbehind.claims import extras_phrase, survivors_lead
+
+    assert survivors_lead(0) == "**No association survives every check here.**"
+    assert survivors_lead(1) == "**One association survives every check here.**"
+    assert survivors_lead(4) == "**Four associations survive every check here.**"
+    assert extras_phrase([], []) == "keeps exactly the paper's variables"
+    assert extras_phrase(["boarding"], []) == "also keeps boarding"
+    assert extras_phrase(["a", "b"], ["c"]) == "also keeps a and b and misses c"

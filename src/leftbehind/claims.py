@@ -98,3 +98,21 @@ def by_construction_odds(min_p: float, k: int) -> float:
     if not 0 <= min_p <= 1 or k < 0:
         raise ValueError("min_p must be a probability and k a count")
     return (1 - min_p) ** k
+
+
+def survivors_lead(n: int, what: str = "association") -> str:
+    """Bold lead of the "what survives" bullet: "**No association survives ...**", "**Two associations survive ...**"."""
+    noun = count_noun(n, what).capitalize()
+    if n == 0:
+        noun = f"No {what}"
+    return f"**{noun} {'survives' if n <= 1 else 'survive'} every check here.**"
+
+
+def extras_phrase(extra: Sequence[str], missing: Sequence[str]) -> str:
+    """What a selection keeps relative to the paper: "only the paper's variables", or what it adds and misses."""
+    parts = []
+    if extra:
+        parts.append(f"also keeps {names_list(extra)}")
+    if missing:
+        parts.append(f"misses {names_list(missing)}")
+    return "keeps exactly the paper's variables" if not parts else " and ".join(parts)

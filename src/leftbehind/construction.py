@@ -70,7 +70,7 @@ def null_pvalue_summary(pvalues: pd.Series, null_variables: list[str]) -> dict:
 
 
 def selection_checks(lbc: pd.DataFrame, paper7: set[str], paper8: set[str], n_boot: int, lasso_alphas: int = 15,
-                     boot7=None, boot8=None, workers: int = 1) -> dict:
+                     boot7=None, boot8=None, entry7: pd.DataFrame | None = None, workers: int = 1) -> dict:
     """The robustness chapter's selection checks on one cohort, as one flat dict.
 
     ``lbc`` are the left-behind children (with ``nssi`` and ``professional``).
@@ -80,7 +80,8 @@ def selection_checks(lbc: pd.DataFrame, paper7: set[str], paper8: set[str], n_bo
     non-retained candidates in the full model (:func:`null_pvalue_summary`); the
     highest bootstrap inclusion frequency among them (``n_boot`` resamples,
     cached; pass ready ``boot7``/``boot8`` to reuse); and, for Table 7, how many
-    of the first lasso entries are the paper's variables.
+    of the first lasso entries are the paper's variables (pass a ready
+    :func:`leftbehind.penalised.l1_entry_order` table as ``entry7`` to reuse it).
     """
     from leftbehind import bootstrap_selection as bs
     from leftbehind.models import design_matrix
@@ -114,7 +115,7 @@ def selection_checks(lbc: pd.DataFrame, paper7: set[str], paper8: set[str], n_bo
             f"t{number}_failed_share": float(boot.failed.mean()),
         })
         if number == "7":
-            entry = l1_entry_order(l1_path(design, y, n_alphas=lasso_alphas), blocks)
+            entry = entry7 if entry7 is not None else l1_entry_order(l1_path(design, y, n_alphas=lasso_alphas), blocks)
             first = entry.index[entry["entry_rank"] <= len(paper)]
             out["t7_lasso_first"] = int(len(first))
             out["t7_lasso_agree"] = int(len(set(first) & paper))
