@@ -43,16 +43,17 @@ def test_share_of():
 
 def test_multiplicity_claim_never_says_some_beside_zero():
     """The defect this module exists for: 'removes some' beside Holm removes 0 and BH removes 0."""
-    text = multiplicity_claim(raw=6, holm=6, bh=6)
-    assert "some" not in text and "removes none" in text and "All 6" in text
+    lead, text = multiplicity_claim(raw=6, holm=6, bh=6)
+    assert "some" not in lead + text and "removes none" in lead and "All 6" in text
 
 
 def test_multiplicity_claim_branches():
-    assert "No coping differences to adjust" in multiplicity_claim(0, 0, 0)
-    some = multiplicity_claim(6, 4, 6)
-    assert some.startswith("**Multiplicity removes some") and "2 of the 6" in some and "none of the 6" in some
-    every = multiplicity_claim(3, 0, 0)
-    assert "every one of the" in every and "all 3" in every
+    assert multiplicity_claim(0, 0, 0)[0] == "No coping differences to adjust."
+    lead, some = multiplicity_claim(6, 4, 6)
+    assert lead == "Multiplicity removes some coping differences." and "2 of the 6" in some and "none of the 6" in some
+    lead, every = multiplicity_claim(3, 0, 0)
+    assert "every one of the" in lead and "all 3" in every
+    assert multiplicity_claim(3, 0, 2)[0].startswith("Multiplicity removes some")
     with pytest.raises(ValueError):
         multiplicity_claim(2, 3, 1)
 
@@ -83,9 +84,16 @@ def test_by_construction_odds():
 def test_survivors_lead_and_extras_phrase():
     from leftbehind.claims import extras_phrase, survivors_lead
 
-    assert survivors_lead(0) == "**No association survives every check here.**"
-    assert survivors_lead(1) == "**One association survives every check here.**"
-    assert survivors_lead(4) == "**Four associations survive every check here.**"
+    assert survivors_lead(0) == "No association survives every check here."
+    assert survivors_lead(1) == "One association survives every check here."
+    assert survivors_lead(4) == "Four associations survive every check here."
     assert extras_phrase([], []) == "keeps exactly the paper's variables"
     assert extras_phrase(["boarding"], []) == "also keeps boarding"
     assert extras_phrase(["a", "b"], ["c"]) == "also keeps a and b and misses c"
+
+
+def test_noise_conclusion():
+    from leftbehind.claims import noise_conclusion
+
+    assert noise_conclusion(0).startswith("So whether")
+    assert noise_conclusion(2).startswith("Only the ratios named above")

@@ -50,8 +50,8 @@ def share_of(part: int, whole: int) -> str:
     return f"{part:,} of the {whole:,}"
 
 
-def multiplicity_claim(raw: int, holm: int, bh: int, what: str = "coping differences") -> str:
-    """The bold lead and sentence summarising what Holm and Benjamini–Hochberg adjustment did.
+def multiplicity_claim(raw: int, holm: int, bh: int, what: str = "coping differences") -> tuple[str, str]:
+    """``(lead, sentence)`` summarising what Holm and Benjamini–Hochberg adjustment did (plain text; the page bolds the lead).
 
     ``raw``, ``holm`` and ``bh`` are the numbers of tests significant before and
     after each adjustment (:func:`leftbehind.multiplicity.significance_counts`).
@@ -60,15 +60,16 @@ def multiplicity_claim(raw: int, holm: int, bh: int, what: str = "coping differe
         raise ValueError(f"adjusted counts ({holm}, {bh}) cannot exceed the raw count {raw}")
     lost_holm, lost_bh = raw - holm, raw - bh
     if raw == 0:
-        return (f"**No {what} to adjust.** None is significant as printed, so adjusting for multiplicity "
-                "changes nothing.")
+        return (f"No {what} to adjust.",
+                "None is significant as printed, so adjusting for multiplicity changes nothing.")
     if lost_holm == 0 and lost_bh == 0:
-        return (f"**Multiplicity adjustment removes none of the {what}.** "
+        return (f"Multiplicity adjustment removes none of the {what}.",
                 f"{share_of(raw, raw).capitalize()} raw significant results survive both Holm's and the "
                 "Benjamini–Hochberg adjustment.")
-    lead = "every one of the" if max(lost_holm, lost_bh) == raw and min(lost_holm, lost_bh) == raw else "some"
-    return (f"**Multiplicity removes {lead} {what}.** Holm's adjustment removes {share_of(lost_holm, raw)} raw "
-            f"significant results, and Benjamini–Hochberg removes {share_of(lost_bh, raw)}.")
+    lead = "every one of the" if min(lost_holm, lost_bh) == raw else "some"
+    return (f"Multiplicity removes {lead} {what}.",
+            f"Holm's adjustment removes {share_of(lost_holm, raw)} raw significant results, and "
+            f"Benjamini–Hochberg removes {share_of(lost_bh, raw)}.")
 
 
 def ratio_noise_claim(outside: Sequence[str], n_terms: int, clustering: str) -> str:
@@ -101,11 +102,9 @@ def by_construction_odds(min_p: float, k: int) -> float:
 
 
 def survivors_lead(n: int, what: str = "association") -> str:
-    """Bold lead of the "what survives" bullet: "**No association survives ...**", "**Two associations survive ...**"."""
-    noun = count_noun(n, what).capitalize()
-    if n == 0:
-        noun = f"No {what}"
-    return f"**{noun} {'survives' if n <= 1 else 'survive'} every check here.**"
+    """Lead of the "what survives" bullet: "No association survives ...", "Two associations survive ..."."""
+    noun = f"No {what}" if n == 0 else count_noun(n, what).capitalize()
+    return f"{noun} {'survives' if n <= 1 else 'survive'} every check here."
 
 
 def extras_phrase(extra: Sequence[str], missing: Sequence[str]) -> str:
@@ -116,3 +115,12 @@ def extras_phrase(extra: Sequence[str], missing: Sequence[str]) -> str:
     if missing:
         parts.append(f"misses {names_list(missing)}")
     return "keeps exactly the paper's variables" if not parts else " and ".join(parts)
+
+
+def noise_conclusion(n_outside: int) -> str:
+    """What the SE-ratio simulation lets a reader conclude, given how many ratios fell outside chance's range."""
+    if n_outside == 0:
+        return ("So whether a particular term's ratio is below or above 1 is noise of a design with few, unequal "
+                "clusters, not evidence that some characteristics are immune to clustering.")
+    return ("Only the ratios named above differ from 1 by more than this design's noise; for the others, whether "
+            "the ratio is below or above 1 is noise, not evidence that some characteristics are immune to clustering.")
