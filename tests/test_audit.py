@@ -78,13 +78,18 @@ def test_nlbc_threshold_is_the_boundary(facts):
 def test_scorecard_covers_every_row(published, facts):
     card = scorecard(published, facts)
     assert card["key"].tolist() == published.index.tolist()
-    assert set(card["status"]) <= {"reproduced", "consistent", "flagged"}
+    assert set(card["status"]) <= {"reproduced", "consistent", "flagged", "not_checkable"}
     assert (card["reason"].str.len() > 0).all()
+    # numbers that cannot be checked are not counted as problems, and every one says why
+    uncheckable = card["status"] == "not_checkable"
+    assert uncheckable.any() and card.loc[uncheckable, "reason"].str.startswith("not checkable").all()
+    assert not card.loc[card["status"] == "flagged", "reason"].str.startswith("not checkable").any()
     card = card.set_index("key")
     assert card.loc["or_girls_vs_boys", "status"] == "reproduced"
     assert card.loc["analysed", "status"] == "flagged"
     assert card.loc["help_refused_pct", "reproduced"] == "26 of 282"
     assert card.loc["disc_professional_help_pct", "status"] == "consistent"
+    assert card.loc["nssi_county_first_pct", "status"] == "flagged"  # a real question: the printed order
 
 
 def test_scorecard_refuses_an_unknown_row(published, facts):
