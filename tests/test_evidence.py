@@ -476,3 +476,23 @@ def test_a_printed_chi2_that_the_counts_do_not_reproduce_is_rejected(tmp_path):
 
     with pytest.raises(UserError, match="chi2_decimals' disagrees"):
         ev.load_evidence(write_copy(tmp_path, decimals))
+
+
+def test_pooled_summary_labels_every_interval(table):
+    summary = ev.pooled_summary(ev.pool_odds_ratios(nssi(ev.study_odds_ratios(table))))["value"]
+    assert summary["95 % CI (normal, τ² taken as known)"] == "1.13–1.44"
+    assert summary["95 % CI (Hartung–Knapp)"] == "0.68–2.38"
+    assert summary["95 % prediction interval"] == "needs k ≥ 3"
+    assert summary["τ² 95 % CI (Q-profile)"] == "0.00–4.88"
+    three = ev.pooled_summary(ev.pool_odds_ratios(HAND))["value"]
+    assert three["95 % prediction interval"] != "needs k ≥ 3" and three["studies (k)"] == 3
+
+
+def test_restricted_statement_follows_the_number_of_studies_left(table):
+    effects = nssi(ev.study_odds_ratios(table))
+    text = ev.restricted_statement(effects)
+    assert text.startswith("Restricted to children and adolescents, only one study remains (Yu 2023: OR ")
+    assert ev.restricted_statement(effects, "young_adult").startswith("Restricted to young adults, only one study")
+    assert ev.restricted_statement(effects.iloc[:0]) == "Restricted to children and adolescents, no study remains."
+    both = pd.concat([effects, effects.iloc[:1].assign(study_id="copy", label="Copy")])
+    assert "two studies remain; pooled, OR" in ev.restricted_statement(both)

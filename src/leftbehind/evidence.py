@@ -97,7 +97,8 @@ interval.  Beside it :class:`PooledOddsRatio` carries
   narrower of the two;
 * a 95 % **prediction interval** for the true odds ratio in a new setting
   (Higgins, Thompson and Spiegelhalter 2009):
-  ``μ̂ ± t(k − 2) · √(τ̂² + SE(μ̂)²)``.  It needs k ≥ 3 (with k = 2 the t
+  ``μ̂ ± t(k − 2) · √(τ̂² + SE(μ̂)²)`` with the usual random-effects SE (R's
+  meta package, with ``hakn=TRUE``, puts the Hartung–Knapp SE there).  It needs k ≥ 3 (with k = 2 the t
   distribution has no degrees of freedom) and is left blank otherwise.  No
   library we use computes it, so it is written out here and tested against
   the values of R ``meta::metabin`` stored in statsmodels' own test results;
@@ -602,16 +603,36 @@ def small_k_statement(effects: pd.DataFrame, pooled: PooledOddsRatio | None) -> 
 
 
 def pooled_summary(pooled: PooledOddsRatio) -> pd.DataFrame:
-    """A one-column table of the pooled result for display (rounded)."""
+    """A one-column table of the pooled result for display (rounded), with every interval labelled."""
+    prediction = ("needs k ≥ 3" if np.isnan(pooled.pi_low) else _interval(pooled.pi_low, pooled.pi_high))
     return pd.DataFrame({
         "value": [
-            pooled.method_name, pooled.k, round(pooled.odds_ratio, 2), round(pooled.ci_low, 2), round(pooled.ci_high, 2),
-            round(pooled.q, 2), pooled.q_df, round(pooled.q_pvalue, 3), round(100 * pooled.i2, 1), round(pooled.tau2, 4),
+            pooled.method_name, pooled.k, f"{pooled.odds_ratio:.2f}", _interval(pooled.ci_low, pooled.ci_high),
+            _interval(pooled.hksj_ci_low, pooled.hksj_ci_high),
+            _interval(pooled.hksj_adhoc_ci_low, pooled.hksj_adhoc_ci_high), prediction,
+            f"{pooled.q:.2f}", pooled.q_df, f"{pooled.q_pvalue:.3f}", f"{100 * pooled.i2:.1f}", f"{pooled.tau2:.4f}",
+            _interval(pooled.tau2_ci_low, pooled.tau2_ci_high),
         ]
     }, index=pd.Index([
-        "τ² estimator", "studies (k)", "pooled OR", "95 % CI low", "95 % CI high",
-        "Cochran's Q", "Q degrees of freedom", "Q p-value", "I² (%)", "τ²",
+        "τ² estimator", "studies (k)", "pooled OR", "95 % CI (normal, τ² taken as known)",
+        "95 % CI (Hartung–Knapp)", "95 % CI (Hartung–Knapp, scale ≥ 1)", "95 % prediction interval",
+        "Cochran's Q", "Q degrees of freedom", "Q p-value", "I² (%)", "τ²", "τ² 95 % CI (Q-profile)",
     ], name="random-effects result"))
+
+
+def restricted_statement(effects: pd.DataFrame, age_group: str = "child_adolescent") -> str:
+    """What is left of one construct's pooling when only studies of ``age_group`` are kept, as a sentence."""
+    kept = effects[effects["age_group"] == age_group]
+    who = "children and adolescents" if age_group == "child_adolescent" else "young adults"
+    if kept.empty:
+        return f"Restricted to {who}, no study remains."
+    if len(kept) == 1:
+        only = kept.iloc[0]
+        return (f"Restricted to {who}, only one study remains ({only['label']}: OR {only['odds_ratio']:.2f}, "
+                f"{only['ci_low']:.2f} to {only['ci_high']:.2f}), and one study cannot be pooled.")
+    pooled = pool_odds_ratios(kept)
+    return (f"Restricted to {who}, {_count_word(len(kept))} studies remain; pooled, OR {pooled.odds_ratio:.2f} "
+            f"(Hartung–Knapp interval {pooled.hksj_ci_low:.2f} to {pooled.hksj_ci_high:.2f}).")
 
 
 _SHORT_CONSTRUCT = {"nssi": "NSSI", "self_harm": "self-harm", "single_item": "single item"}
