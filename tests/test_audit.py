@@ -104,3 +104,17 @@ def test_a_changed_number_changes_the_verdict(published):
     tampered.loc["valid_rate_pct", "value"] = 89.5
     card = scorecard(tampered).set_index("key")
     assert card.loc["valid_rate_pct", "status"] == "flagged"
+
+
+def test_granularity_verdict_is_written_from_the_table(published):
+    from leftbehind.audit import granularity_table, granularity_verdict
+
+    gran = granularity_table(published)
+    assert granularity_verdict(gran) == ("Every printed numerator lies inside its window, and every share without a "
+                                         "printed numerator still admits at least one integer.")
+    moved = gran.copy()
+    moved.loc["lbc_boys_pct", "printed numerator"] = 3300
+    moved.loc["lbc_rural_pct", "numerators that fit"] = 0
+    text = granularity_verdict(moved)
+    assert text.startswith("The printed numerator of lbc_boys_pct lies outside its window")
+    assert text.endswith("lbc_rural_pct admit no integer numerator at all.")

@@ -496,3 +496,11 @@ def test_restricted_statement_follows_the_number_of_studies_left(table):
     assert ev.restricted_statement(effects.iloc[:0]) == "Restricted to children and adolescents, no study remains."
     both = pd.concat([effects, effects.iloc[:1].assign(study_id="copy", label="Copy")])
     assert "two studies remain; pooled, OR" in ev.restricted_statement(both)
+
+
+def test_construct_breakdown_and_words(table):
+    effects = ev.study_odds_ratios(table)
+    assert ev.construct_breakdown(effects) == ("two used an NSSI instrument (Yu 2023 and College students 2025) and "
+                                               "one measured broader self-harm (Zhou 2022)")
+    assert ev.join_labels([]) == "" and ev.join_labels(["A"]) == "A" and ev.join_labels("ABC") == "A, B and C"
+    assert ev.count_word(2) == "two" and ev.count_word(12) == "12" and ev.count_word(1) == "one"

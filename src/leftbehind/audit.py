@@ -537,3 +537,19 @@ def granularity_table(published: pd.DataFrame) -> pd.DataFrame:
         },
         index=pd.Index(gran["key"], name="key"),
     )
+
+
+def granularity_verdict(gran: pd.DataFrame) -> str:
+    """One sentence on :func:`granularity_table`, written from it: do printed numerators fit, does every share fit some integer?"""
+    has = gran["printed numerator"].notna()
+    numerator = gran["printed numerator"].astype("Float64")
+    outside = has & ~((numerator >= gran["smallest"].astype("Float64")) & (numerator <= gran["largest"].astype("Float64"))).fillna(False)
+    empty = gran["numerators that fit"] == 0
+    first = ("Every printed numerator lies inside its window" if not outside.any()
+             else f"The printed numerator of {', '.join(gran.index[outside])} lies outside its window")
+    without = ~has
+    if not (empty & without).any():
+        second = "every share without a printed numerator still admits at least one integer"
+    else:
+        second = f"{', '.join(gran.index[empty & without])} admit no integer numerator at all"
+    return f"{first}, and {second}."

@@ -542,11 +542,30 @@ def leave_one_out(effects: pd.DataFrame, method: str = "pm") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-_NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
 
 
-def _count_word(k: int) -> str:
+def count_word(k: int) -> str:
+    """A small count as a word ("two"), larger ones as digits."""
     return _NUMBER_WORDS.get(k, str(k))
+
+
+def join_labels(labels) -> str:
+    """``["A", "B", "C"]`` as "A, B and C"."""
+    labels = list(labels)
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1] if labels else ""
+
+
+def construct_breakdown(effects: pd.DataFrame) -> str:
+    """How the includable studies split by construct, as a phrase ("two used an NSSI instrument (A and B) and …")."""
+    verbs = {"nssi": "used an NSSI instrument", "self_harm": "measured broader self-harm",
+             "single_item": "asked a single survey item"}
+    parts = []
+    for construct in CONSTRUCTS:
+        labels = list(effects.loc[effects["construct"] == construct, "label"])
+        if labels:
+            parts.append(f"{count_word(len(labels))} {verbs[construct]} ({join_labels(labels)})")
+    return join_labels(parts)
 
 
 def small_k_statement(effects: pd.DataFrame, pooled: PooledOddsRatio | None) -> str:
@@ -559,7 +578,7 @@ def small_k_statement(effects: pd.DataFrame, pooled: PooledOddsRatio | None) -> 
         return (f"Only one study ({only['label']}) reports both groups for this construct: its odds ratio "
                 f"({only['odds_ratio']:.2f}, 95 % CI {only['ci_low']:.2f} to {only['ci_high']:.2f}) stands alone, and "
                 "nothing is pooled.")
-    words = _count_word(k)
+    words = count_word(k)
     parts = []
     if pooled.tau2_ci_low == 0:
         size = ("by more than the pooled effect itself" if np.sqrt(pooled.tau2_ci_high) > abs(pooled.log_or)
@@ -631,7 +650,7 @@ def restricted_statement(effects: pd.DataFrame, age_group: str = "child_adolesce
         return (f"Restricted to {who}, only one study remains ({only['label']}: OR {only['odds_ratio']:.2f}, "
                 f"{only['ci_low']:.2f} to {only['ci_high']:.2f}), and one study cannot be pooled.")
     pooled = pool_odds_ratios(kept)
-    return (f"Restricted to {who}, {_count_word(len(kept))} studies remain; pooled, OR {pooled.odds_ratio:.2f} "
+    return (f"Restricted to {who}, {count_word(len(kept))} studies remain; pooled, OR {pooled.odds_ratio:.2f} "
             f"(Hartung–Knapp interval {pooled.hksj_ci_low:.2f} to {pooled.hksj_ci_high:.2f}).")
 
 
