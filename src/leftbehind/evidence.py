@@ -658,7 +658,7 @@ _SHORT_CONSTRUCT = {"nssi": "NSSI", "self_harm": "self-harm", "single_item": "si
 
 
 def forest_rows(effects: pd.DataFrame, pooled: PooledOddsRatio | None, published: pd.DataFrame) -> pd.DataFrame:
-    """The rows a forest plot draws, grouped by construct, then Zheng et al.'s published OR.
+    """The rows a forest plot draws, grouped by construct, with Zheng et al.'s published (NSSI) OR in the NSSI group.
 
     Each construct's studies are followed, for the construct that ``pooled``
     pools, by two rows for the pooled OR: the usual random-effects interval
@@ -680,11 +680,12 @@ def forest_rows(effects: pd.DataFrame, pooled: PooledOddsRatio | None, published
                          "ci_high": pooled.ci_high})
             rows.append({"label": "Same, Hartung–Knapp interval", "kind": "pooled_hksj", "construct": construct,
                          "odds_ratio": pooled.odds_ratio, "ci_low": pooled.hksj_ci_low, "ci_high": pooled.hksj_ci_high})
-    k = int(published.loc["k_studies", "value"])
-    rows.append({"label": f"Zheng et al. 2025 (published, k = {k})", "kind": "published", "construct": "nssi",
-                 "odds_ratio": float(published.loc["pooled_or", "value"]),
-                 "ci_low": float(published.loc["pooled_or_ci_low", "value"]),
-                 "ci_high": float(published.loc["pooled_or_ci_high", "value"])})
+        if construct == "nssi":
+            k = int(published.loc["k_studies", "value"])
+            rows.append({"label": f"Zheng et al. 2025 (published, k = {k})", "kind": "published", "construct": "nssi",
+                         "odds_ratio": float(published.loc["pooled_or", "value"]),
+                         "ci_low": float(published.loc["pooled_or_ci_low", "value"]),
+                         "ci_high": float(published.loc["pooled_or_ci_high", "value"])})
     return pd.DataFrame(rows)
 
 
@@ -726,7 +727,7 @@ def plot_forest(rows: pd.DataFrame, pooled: PooledOddsRatio | None):
         ax.plot([r.odds_ratio], [y], marker=marker, color=colour, markersize=8, linestyle="none")
         ax.text(r.ci_high * 1.02, y, f" {r.odds_ratio:.2f} ({_interval(r.ci_low, r.ci_high)})", va="center", fontsize=9)
     constructs = list(rows["construct"])
-    for index in range(1, len(constructs) - 1):
+    for index in range(1, len(constructs)):
         if constructs[index] != constructs[index - 1]:
             ax.axhline(y_positions[index] + 0.5, color="#999999", linewidth=0.6, linestyle=":")
     ax.axvline(1, color=OKABE_ITO["black"], linewidth=0.8, linestyle="--")
