@@ -188,6 +188,13 @@ def test_dersimonian_laird_tau2_is_truncated_at_zero():
     pooled = ev.pool_odds_ratios(similar, method="dl")
     assert pooled.tau2 == 0.0 and pooled.i2 == 0.0
     assert pooled.log_or == pytest.approx(0.305) and pooled.se == pytest.approx(math.sqrt(1 / 200))
+    # the small-k intervals use τ² = 0 too: the same as Paule–Mandel, which stops at 0 by itself
+    pm = ev.pool_odds_ratios(similar, method="pm")
+    assert pm.tau2 == 0.0
+    for field in ("hksj_ci_low", "hksj_ci_high", "hksj_scale", "hksj_adhoc_ci_low", "tau2_ci_high"):
+        assert getattr(pooled, field) == pytest.approx(getattr(pm, field))
+    half = 12.706204736174698 * math.sqrt(1 / 200)  # scale < 1 here, so the ad hoc variant keeps the plain SE
+    assert pooled.hksj_adhoc_ci_high == pytest.approx(math.exp(0.305 + half))
 
 
 def test_pooling_refuses_mixed_constructs_and_single_studies():
@@ -504,3 +511,19 @@ def test_construct_breakdown_and_words(table):
                                                "one measured broader self-harm (Zhou 2022)")
     assert ev.join_labels([]) == "" and ev.join_labels(["A"]) == "A" and ev.join_labels("ABC") == "A, B and C"
     assert ev.count_word(2) == "two" and ev.count_word(12) == "12" and ev.count_word(1) == "one"
+
+
+def test_recover_counts_verdicts_follow_what_was_found(table):
+    def verdict(study_id, label, **changes):
+        edited = table.copy()
+        for column, value in changes.items():
+            edited.loc[edited["study_id"] == study_id, column] = value
+        return ev.recover_counts(edited).loc[label, "verdict"]
+
+    assert verdict("zhou2022", "Zhou 2022", chi2_value=50.0).startswith("the counts in the evidence table do NOT fit")
+    assert verdict("zhou2022", "Zhou 2022", chi2_value=50.0, events_lbc=pd.NA, events_nlbc=pd.NA) == (
+        "no integer table fits every printed number")
+    assert verdict("zhou2022", "Zhou 2022", chi2_value=10.0, chi2_decimals="0", events_lbc=pd.NA,
+                   events_nlbc=pd.NA) == "6 tables fit every printed number"  # Pearson 9.71–10.40 all print as 10
+    assert verdict("deyang", "Deyang survey", n_total=7, events_total=pd.NA) == "no integer count fits a printed percentage"
+    assert verdict("deyang", "Deyang survey", events_total=pd.NA) == "each printed percentage allows exactly one count"

@@ -843,8 +843,8 @@ def recover_counts(evidence: pd.DataFrame) -> pd.DataFrame:
     Per group (LBC, non-LBC, whole sample) the counts whose share prints as the
     published percentage given the group size; with both group sizes and a
     printed χ², the 2 × 2 tables that also reproduce it
-    (:func:`leftbehind.reconstruction.tables_from_printed_shares`); and
-    whether the counts in the evidence table are among them.  Rows whose
+    (:func:`leftbehind.reconstruction.tables_from_printed_shares`); whether the
+    counts in the evidence table are among them; and a verdict.  Rows whose
     group size is not printed can only say so.  Duplicates are included: the
     check is about what each paper printed.
     """
@@ -853,36 +853,33 @@ def recover_counts(evidence: pd.DataFrame) -> pd.DataFrame:
         printed = {g: row[f"prev_{g}_value"] for g in GROUPS}
         if all(pd.isna(v) for v in printed.values()):
             continue
-        cells, agree, limits = {}, [], []
+        cells, fits_by_group, agree, unknown_sizes = {}, {}, [], []
         for group, name in (("lbc", "LBC"), ("nlbc", "non-LBC"), ("total", "whole sample")):
             if pd.isna(printed[group]):
                 cells[group] = ""
-                continue
-            n = row[f"n_{group}"]
-            if pd.isna(n):
+            elif pd.isna(row[f"n_{group}"]):
                 cells[group] = "group size not printed"
-                limits.append(name)
-                continue
-            fits = consistent_numerators(float(printed[group]), int(row[f"prev_{group}_decimals"]), int(n))
-            cells[group] = _span(fits)
-            recorded = row[f"events_{group}"]
-            if not pd.isna(recorded):
-                agree.append(int(recorded) in fits)
-        tables = ""
-        if not pd.isna(row["chi2_value"]) and not (pd.isna(row["n_lbc"]) or pd.isna(row["n_nlbc"])):
+                unknown_sizes.append(name)
+            else:
+                fits = consistent_numerators(float(printed[group]), int(row[f"prev_{group}_decimals"]), int(row[f"n_{group}"]))
+                cells[group], fits_by_group[group] = _span(fits), fits
+                if not pd.isna(row[f"events_{group}"]):
+                    agree.append(int(row[f"events_{group}"]) in fits)
+        tables_text, fitting = "", None
+        if not (pd.isna(row["chi2_value"]) or pd.isna(row["n_lbc"]) or pd.isna(row["n_nlbc"])):
             found = tables_from_printed_shares(
-                int(row["n_lbc"]), int(row["n_nlbc"]), printed["lbc"] if not pd.isna(printed["lbc"]) else None,
-                printed["nlbc"] if not pd.isna(printed["nlbc"]) else None,
+                int(row["n_lbc"]), int(row["n_nlbc"]), None if pd.isna(printed["lbc"]) else printed["lbc"],
+                None if pd.isna(printed["nlbc"]) else printed["nlbc"],
                 pct_decimals=(_decimals(row, "lbc"), _decimals(row, "nlbc")),
                 chi2=float(row["chi2_value"]), chi2_decimals=int(row["chi2_decimals"]))
-            fit = found[found["consistent"]]
-            which = [v for v, col in (("without", "pearson_matches"), ("with", "yates_matches")) if fit[col].any()]
-            tables = "; ".join(f"{t.a:,}/{t.c:,}" for t in fit.itertuples()) or "none"
-            tables += f" (of {len(found)} candidate tables; χ² {' or '.join(which)} continuity correction)" if which else \
-                f" (of {len(found)} candidate tables)"
-            recorded = (row["events_lbc"], row["events_nlbc"])
-            if not any(pd.isna(x) for x in recorded):
-                agree.append(any((t.a, t.c) == tuple(int(x) for x in recorded) for t in fit.itertuples()))
+            fitting = found[found["consistent"]]
+            which = [v for v, col in (("without", "pearson_matches"), ("with", "yates_matches")) if fitting[col].any()]
+            tables_text = "; ".join(f"{t.a:,}/{t.c:,}" for t in fitting.itertuples()) or "none"
+            tables_text += f" (of {len(found)} candidate tables"
+            tables_text += f"; χ² {' or '.join(which)} continuity correction)" if which else ")"
+            if not (pd.isna(row["events_lbc"]) or pd.isna(row["events_nlbc"])):
+                recorded = (int(row["events_lbc"]), int(row["events_nlbc"]))
+                agree.append(any((t.a, t.c) == recorded for t in fitting.itertuples()))
         rows.append({
             "study": row["label"], "LBC % printed": row["prev_lbc_pct"] if isinstance(row["prev_lbc_pct"], str) else "",
             "LBC counts that fit": cells["lbc"],
@@ -890,8 +887,8 @@ def recover_counts(evidence: pd.DataFrame) -> pd.DataFrame:
             "non-LBC counts that fit": cells["nlbc"],
             "whole-sample counts that fit": cells["total"],
             "χ² printed": row["chi2_printed"] if isinstance(row["chi2_printed"], str) else "",
-            "tables that fit every printed number (LBC/non-LBC cases)": tables,
-            "verdict": _recovery_verdict(cells, tables, agree, limits),
+            "tables that fit every printed number (LBC/non-LBC cases)": tables_text,
+            "verdict": _recovery_verdict(fits_by_group, fitting, agree, unknown_sizes),
         })
     return pd.DataFrame(rows).set_index("study")
 
@@ -901,19 +898,21 @@ def _decimals(row: pd.Series, group: str) -> int | None:
     return None if pd.isna(value) or value == "" else int(value)
 
 
-def _recovery_verdict(cells: dict, tables: str, agree: list[bool], limits: list[str]) -> str:
+def _recovery_verdict(fits_by_group: dict, fitting: pd.DataFrame | None, agree: list[bool], unknown_sizes: list[str]) -> str:
+    """The verdict of one :func:`recover_counts` row, from what was found (not from the displayed text)."""
     if agree and not all(agree):
         return "the counts in the evidence table do NOT fit the printed numbers"
-    if tables and not tables.startswith("none") and ";" not in tables.split(" (")[0]:
-        return "one table fits every printed number: the counts are recovered"
-    if tables.startswith("none"):
-        return "no integer table fits every printed number"
-    unique = [c for c in cells.values() if c and "(" not in c and c != "group size not printed" and c != "none"]
-    spans = [c for c in cells.values() if "(" in c]
-    if limits and not unique and not spans:
-        plural = "sizes are" if len(limits) > 1 else "size is"
-        return f"cannot help: the {' and '.join(limits)} group {plural} not printed"
-    if spans:
+    if fitting is not None:
+        if fitting.empty:
+            return "no integer table fits every printed number"
+        if len(fitting) == 1:
+            return "one table fits every printed number: the counts are recovered"
+        return f"{len(fitting)} tables fit every printed number"
+    if any(len(fits) == 0 for fits in fits_by_group.values()):
+        return "no integer count fits a printed percentage"
+    if not fits_by_group:
+        plural = "sizes are" if len(unknown_sizes) > 1 else "size is"
+        return f"cannot help: the {' and '.join(unknown_sizes)} group {plural} not printed"
+    if any(len(fits) > 1 for fits in fits_by_group.values()):
         return "the printed percentages allow a few counts" + (" (the table's counts are among them)" if agree else "")
     return "each printed percentage allows exactly one count" + (" (the table's counts)" if agree else "")
-
