@@ -437,13 +437,20 @@ def test_small_k_statement_is_written_from_the_numbers(table):
                                             ci_low=[1.1, 1.2, 0.7], ci_high=[1.5, 2.0, 1.1]), ev.pool_odds_ratios(HAND))
     assert "With three studies" in text and "prediction interval for the odds ratio in a new setting" in text
     assert "not even a common direction" in text and "treats τ² as if it were known" in text
+    assert "from 0.01 to 3.54: the true effects very probably differ between settings" in text  # lower bound > 0
+    assert "cannot be pinned down" in text
     # many large studies far from 1: the Hartung–Knapp interval excludes 1
     strong = pd.DataFrame({"study_id": list("abcdef"), "label": list("ABCDEF"), "construct": "nssi",
                            "log_or": [0.9, 1.0, 1.1, 0.95, 1.05, 1.0], "se": 0.1})
     strong = strong.assign(odds_ratio=np.exp(strong["log_or"]), ci_low=np.exp(strong["log_or"] - 0.196),
                            ci_high=np.exp(strong["log_or"] + 0.196))
     text = ev.small_k_statement(strong, ev.pool_odds_ratios(strong))
-    assert "excludes 1" in text and "With six studies" in text and "with so few studies" not in text
+    assert "excludes 1" in text and "With six studies τ² is estimated at 0, and" in text and "with so few studies" not in text
+    assert "by less than the pooled effect" in text and "cannot be pinned down" not in text
+    assert "plausible size of the difference in settings like these" in text
+    # the same studies, only four of them: too few to judge, whatever the intervals say
+    text = ev.small_k_statement(strong.iloc[:4], ev.pool_odds_ratios(strong.iloc[:4]))
+    assert "cannot be pinned down" in text and "remain uncertain with so few studies" in text
 
 
 # --- recovering counts from printed statistics -------------------------------------------------------------------

@@ -590,8 +590,12 @@ def small_k_statement(effects: pd.DataFrame, pooled: PooledOddsRatio | None) -> 
         spread = (f"the 95 % Q-profile interval for τ² runs from {pooled.tau2_ci_low:.2f} to "
                   f"{pooled.tau2_ci_high:.2f}: the true effects very probably differ between settings")
     estimate = "0" if pooled.tau2 == 0 else f"{pooled.tau2:.2f}"
-    parts.append(f"With {words} studies the between-study variance cannot be pinned down: τ² is estimated at "
-                 f"{estimate}, but {spread}.")
+    wide = k < 5 or np.sqrt(pooled.tau2_ci_high) > abs(pooled.log_or)
+    if wide:
+        parts.append(f"With {words} studies the between-study variance cannot be pinned down: τ² is estimated at "
+                     f"{estimate}, but {spread}.")
+    else:
+        parts.append(f"With {words} studies τ² is estimated at {estimate}, and {spread}.")
     hk_includes_one = pooled.hksj_ci_low <= 1 <= pooled.hksj_ci_high
     same = ("equals the fixed-effect interval" if pooled.tau2 == 0 else "treats τ² as if it were known")
     parts.append(f"The usual random-effects interval ({pooled.ci_low:.2f} to {pooled.ci_high:.2f}) {same}; the "
@@ -614,9 +618,12 @@ def small_k_statement(effects: pd.DataFrame, pooled: PooledOddsRatio | None) -> 
                    "interval excludes 1")
     if hk_includes_one:
         support += "; they cannot tell how large the difference is, or whether it would appear in another setting."
-    else:
+    elif k < 5:
         support += ("; the size of the difference, and whether it would appear in another setting, remain "
-                    "uncertain" + (" with so few studies." if k < 5 else "."))
+                    "uncertain with so few studies.")
+    else:
+        support += ("; the Hartung–Knapp interval gives the plausible size of the difference in settings like "
+                    "these, and the prediction interval what a new setting might show.")
     parts.append(support)
     return " ".join(parts)
 
