@@ -213,7 +213,7 @@ def disagreements(tests: pd.DataFrame) -> str:
         return "none"
     from leftbehind.presentation.tables import describe_comparison
 
-    return "; ".join(f"{describe_comparison(r.comparison)} ({p_text(r.p)})" for r in rows.itertuples())
+    return "; ".join(f"{describe_comparison(r.comparison)}, {p_text(r.p)}" for r in rows.itertuples())
 
 
 def synthetic_analysis(seed: int = 2023, overrides: dict[str, str] | None = None) -> pd.DataFrame:
