@@ -18,6 +18,7 @@ import pandas as pd
 from leftbehind import models, tables
 from leftbehind.figures import apply_style
 from leftbehind.paper_claims import attach_claims, load_claims
+from leftbehind.vocabulary import label
 
 MODEL_TITLES = {
     "nssi_lbc": "Table 7: NSSI among left-behind children",
@@ -195,7 +196,7 @@ def steps_view(model: dict) -> pd.DataFrame:
     removed = long[long["removed"]].set_index("step")["variable"]
     out = wide.map(format_p)
     out.insert(0, "-2LL", first["minus_2ll_step"].round(2))
-    out.insert(1, "removed", removed.reindex(out.index).fillna("(stop)"))
+    out.insert(1, "removed", removed.reindex(out.index).map(lambda v: label(v) if isinstance(v, str) else "(stop)"))
     return out.fillna("")
 
 
