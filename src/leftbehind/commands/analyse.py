@@ -21,6 +21,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("raw", type=Path, help="raw questionnaire export (CSV in the codebook's contract)")
     parser.add_argument("--out", type=Path, required=True, help="folder for the outputs")
     parser.add_argument("--json", type=Path, default=None, help="also write a JSON summary here")
+    parser.add_argument("--spec", type=Path, default=None,
+                        help="study spec (YAML) for any survey; without it the Yingshan contract runs as before")
 
 
 def progress(message: str) -> None:
@@ -46,6 +48,10 @@ def write_pipeline_outputs(result, out_dir: Path) -> None:
 
 
 def run(args) -> int:
+    if getattr(args, "spec", None) is not None:
+        from leftbehind.commands import analyse_spec
+
+        return analyse_spec.run(args)
     start = time.perf_counter()
     result = run_pipeline(args.raw, progress=progress)  # raises UserError before anything is written
     for line in result.log:
