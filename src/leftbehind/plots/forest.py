@@ -22,7 +22,9 @@ def forest_plot(model: dict, spec: StudySpec, title: str | None = None):
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     apply_style()
-    title = title or f"Odds of {spec.outcome_label} = {spec.event}"
+    if title is None:
+        labelled = spec.outcome_label != spec.outcome
+        title = f"{spec.outcome_label}: odds ratios" if labelled else f"Odds of {spec.outcome} = {spec.event}"
     where = "among " + spec.label if spec.model_within == "group" else "among all analysed rows"
     tier = spec.tier_text
     terms = model.get("terms", {}) if model.get("estimable") else {}

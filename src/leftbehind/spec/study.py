@@ -144,6 +144,7 @@ class StudySpec:
     rest_label: str
     categorical: tuple[Categorical, ...]
     continuous: tuple[str, ...]
+    per: dict = field(default_factory=dict)  # continuous name -> unit its odds ratio is per (values divided by it)
     model_within: str = "all"
     p_remove: float = DEFAULT_P_REMOVE
     tier: str = DEFAULT_TIER
@@ -266,16 +267,22 @@ def _categorical(r: _Reader, raw) -> tuple[Categorical, ...]:
     return tuple(out)
 
 
-def _continuous(r: _Reader, raw) -> tuple[tuple[str, ...], dict]:
-    if isinstance(raw, dict):  # richer form: {age: {label: "Age (years)"}}
-        labels = {}
+def _continuous(r: _Reader, raw) -> tuple[tuple[str, ...], dict, dict]:
+    if isinstance(raw, dict):  # richer form: {income: {label: "Income", per: 10000}}
+        labels, per = {}, {}
         for name, entry in raw.items():
             if entry is not None:
-                r.known(r.mapping(entry, f"continuous.{name}"), {"label"}, f"continuous.{name}")
+                r.known(r.mapping(entry, f"continuous.{name}"), {"label", "per"}, f"continuous.{name}")
+                if "per" in entry:
+                    per[str(name)] = r.number(entry["per"], f"continuous.{name}.per")
+                    if per[str(name)] <= 0:
+                        r.fail(f"continuous.{name}.per", "must be a positive number (the unit an odds ratio is per)")
                 if "label" in entry:
                     labels[str(name)] = str(entry["label"])
-        return tuple(r.name(n, f"continuous.{n}") for n in raw), labels
-    return tuple(r.names(raw, "continuous")), {}
+                elif str(name) in per:
+                    labels[str(name)] = f"{name} (per {per[str(name)]:g})"
+        return tuple(r.name(n, f"continuous.{n}") for n in raw), labels, per
+    return tuple(r.names(raw, "continuous")), {}, {}
 
 
 def _columns(r: _Reader, raw, base: Path) -> tuple[RawColumn, ...]:
@@ -411,7 +418,7 @@ def parse_spec(raw, path: Path) -> StudySpec:
     r.known(group, {"column", "value", "label", "rest_label", "rest_value"}, "group")
 
     categorical = _categorical(r, raw.get("categorical") or {})
-    continuous, continuous_labels = _continuous(r, raw.get("continuous") or [])
+    continuous, continuous_labels, per = _continuous(r, raw.get("continuous") or [])
     names = [c.name for c in categorical] + list(continuous)
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
@@ -453,6 +460,7 @@ def parse_spec(raw, path: Path) -> StudySpec:
         rest_value=None if group.get("rest_value") is None else r.text(group["rest_value"], "group.rest_value"),
         categorical=categorical,
         continuous=continuous,
+        per=per,
         model_within=within,
         p_remove=p_remove,
         tier=tier,

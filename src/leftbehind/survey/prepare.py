@@ -248,7 +248,7 @@ def prepare(raw: pd.DataFrame, spec: StudySpec, source: str) -> Prepared:
     for c in spec.categorical:
         data[c.name] = frame.loc[keep, c.name].map(canonical)
     for name in spec.continuous:
-        data[name] = frame.loc[keep, name].astype(float)
+        data[name] = frame.loc[keep, name].astype(float) / spec.per.get(name, 1.0)
     if spec.group not in data.columns:
         data[spec.group] = group[keep]
     for entry in flow[1:]:
