@@ -76,6 +76,30 @@ def canonical(value) -> str | None:
     return text
 
 
+def canonical_series(values):
+    """:func:`canonical` for a whole pandas Series at once (missing and blank give None)."""
+    import pandas as pd
+
+    values = pd.Series(values)
+    if values.dtype == bool:
+        return values.map({True: "true", False: "false"}).astype(object)
+    text = values.astype(object).where(values.notna(), None)
+    text = text.map(lambda v: v.strip() if isinstance(v, str) else v, na_action="ignore")
+    text = text.astype("string")
+    text = text.mask(text == "")
+    numbers = pd.to_numeric(text, errors="coerce")
+    out = text.astype(object).where(text.notna(), None)
+    candidates = numbers.notna() & (numbers % 1 == 0)
+    if candidates.any():
+        as_int = numbers[candidates].astype("int64").astype(str)
+        differs = as_int != text[candidates]  # e.g. "7.0", "007", "+7", "1e3": only the plain forms become "7"
+        plain = text[candidates][differs].str.fullmatch(r"[+-]?\d+\.?0*").fillna(False).astype(bool)
+        keep = differs[differs].index[~plain.to_numpy()]
+        as_int = as_int.drop(index=keep)
+        out[as_int.index] = as_int
+    return out
+
+
 @dataclass(frozen=True)
 class Categorical:
     """A categorical candidate predictor and its reference level (canonical text)."""

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from leftbehind.errors import UserError, fail_where, row_numbers
-from leftbehind.spec.study import SpecError, StudySpec, canonical
+from leftbehind.spec.study import SpecError, StudySpec, canonical_series
 
 
 @dataclass
@@ -78,9 +78,9 @@ def require(table: pd.DataFrame, names, source: str, why: str) -> None:
         raise UserError(f"{source}: missing column(s) {listed}, needed by the spec's {why}")
 
 
-def typed(values: pd.Series) -> pd.Series:
+def typed(values: pd.Series, canonical_already: bool = False) -> pd.Series:
     """Numbers where every non-missing value is a number, else canonical text; missing stays missing."""
-    text = values.map(canonical, na_action="ignore")
+    text = values if canonical_already else canonical_series(values)
     numbers = pd.to_numeric(text, errors="coerce")
     if numbers[text.notna()].notna().all():
         return numbers.astype(float)
@@ -101,7 +101,7 @@ def _check_raw_columns(raw: pd.DataFrame, spec: StudySpec, source: str) -> tuple
         blank = _blank(raw[col.name], spec.missing_values)
         if col.blank == "error":
             fail_where(source, col.name, "is blank (the spec says a blank here makes the file invalid)", blank)
-        values = raw[col.name].where(~blank).map(canonical, na_action="ignore")
+        values = canonical_series(raw[col.name].where(~blank))
         if col.type in ("integer", "number"):
             numbers = pd.to_numeric(values, errors="coerce")
             fail_where(source, col.name, f"is not a number (type {col.type})", values.notna() & numbers.isna())
@@ -195,7 +195,7 @@ def prepare(raw: pd.DataFrame, spec: StudySpec, source: str) -> Prepared:
 
     declared = {c.name for c in spec.columns}
     frame = pd.DataFrame({name: (typed(recoded[name].where(~_blank(recoded[name], spec.missing_values)))
-                                 if name not in declared else typed(recoded[name]))
+                                 if name not in declared else typed(recoded[name], canonical_already=True))
                           for name in recoded.columns}, index=raw.index)
     frame = _derive(frame, spec, source)
     frame, alpha = _score(frame, spec, source)
@@ -213,13 +213,13 @@ def prepare(raw: pd.DataFrame, spec: StudySpec, source: str) -> Prepared:
         _step(flow, f"exclusion rule {rule.id}" + (f" ({rule.description})" if rule.description else ""), keep)
 
     require(frame, spec.used_columns, source, "outcome, group and candidate predictors")
-    outcome = frame[spec.outcome].map(canonical, na_action="ignore")
+    outcome = canonical_series(frame[spec.outcome])
     outcome_values = outcome[keep].value_counts().to_dict()
     if spec.event not in set(outcome.dropna()):
         found = ", ".join(sorted(map(str, outcome.dropna().unique()))[:12])
         raise UserError(f"{source}: outcome.event '{spec.event}' never occurs in column '{spec.outcome}' "
                         f"(values found: {found}); fix outcome.event in {spec.path}")
-    group = frame[spec.group].map(canonical, na_action="ignore")
+    group = canonical_series(frame[spec.group])
     for key, value in (("group.value", spec.group_value), ("group.rest_value", spec.rest_value)):
         if value is not None and value not in set(group.dropna()):
             found = ", ".join(sorted(map(str, group.dropna().unique()))[:12])
@@ -246,7 +246,7 @@ def prepare(raw: pd.DataFrame, spec: StudySpec, source: str) -> Prepared:
     data[spec.outcome] = (outcome[keep] == spec.event).astype(int)
     data["_in_group"] = group[keep] == spec.group_value
     for c in spec.categorical:
-        data[c.name] = frame.loc[keep, c.name].map(canonical)
+        data[c.name] = canonical_series(frame.loc[keep, c.name])
     for name in spec.continuous:
         data[name] = frame.loc[keep, name].astype(float) / spec.per.get(name, 1.0)
     if spec.group not in data.columns:
