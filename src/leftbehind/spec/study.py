@@ -81,11 +81,15 @@ def canonical_series(values):
     import pandas as pd
 
     values = pd.Series(values)
-    if values.dtype == bool:
-        return values.map({True: "true", False: "false"}).astype(object)
-    text = values.astype(object).where(values.notna(), None)
-    text = text.map(lambda v: v.strip() if isinstance(v, str) else v, na_action="ignore")
-    text = text.astype("string")
+    if len(values) == 0:
+        return pd.Series([], index=values.index, dtype=object)
+    is_text = values.map(lambda v: isinstance(v, str))
+    if not is_text.all():  # numbers, booleans, missing: one by one (text files never get here)
+        out = values.astype(object).map(canonical)
+        if is_text.any():
+            out[is_text] = canonical_series(values[is_text])
+        return out
+    text = values.str.strip().astype("string")
     text = text.mask(text == "")
     numbers = pd.to_numeric(text, errors="coerce")
     out = text.astype(object).where(text.notna(), None)
