@@ -97,7 +97,7 @@ def canonical_series(values):
     if candidates.any():
         as_int = numbers[candidates].astype("int64").astype(str)
         differs = as_int != text[candidates]  # e.g. "7.0", "007", "+7", "1e3": only the plain forms become "7"
-        plain = text[candidates][differs].str.fullmatch(r"[+-]?\d+\.?0*").fillna(False).astype(bool)
+        plain = text[candidates][differs].str.fullmatch(r"[+-]?\d*\.?\d*").fillna(False).astype(bool)
         keep = differs[differs].index[~plain.to_numpy()]
         as_int = as_int.drop(index=keep)
         out[as_int.index] = as_int
