@@ -57,6 +57,67 @@ class StudyResult:
 
         return forest_plot(self.model, self.spec)
 
+    def prevalence_view(self) -> pd.DataFrame:
+        """The prevalence table for reading: counts, percent and both 95 % intervals as text (1 decimal)."""
+        rows = []
+        for name in (self.spec.label, self.spec.rest_label):
+            row = self.prevalence[name]
+            if row is None:
+                continue
+            rows.append({"group": name, "rows": f"{row['n']:,}", f"{self.spec.outcome_label}": f"{row['events']:,}",
+                         "%": f"{row['pct']:.1f}",
+                         "95 % CI (Wilson)": f"{row['ci_low']:.1f} to {row['ci_high']:.1f}",
+                         "95 % CI (exact)": f"{row['exact_ci_low']:.1f} to {row['exact_ci_high']:.1f}"})
+        return pd.DataFrame(rows).set_index("group")
+
+    def comparison_view(self) -> pd.DataFrame:
+        """The group comparison for reading: n (%) per level or mean (SD), the test and p (as text)."""
+        spec, table = self.spec, self.comparison
+        rows = []
+        for _, r in table.iterrows():
+            if r["level"] == "mean (SD)":
+                cells = [f"{r[f'{g} mean']:.2f} ({r[f'{g} sd']:.2f})" for g in (spec.label, spec.rest_label)]
+                extra = f"d = {r['cohens_d']:.2f}"
+            else:
+                cells = [f"{int(r[f'{g} n']):,} ({r[f'{g} %']:.1f} %)" for g in (spec.label, spec.rest_label)]
+                extra = ""
+            rows.append({"variable": r["label"], "level": r["level"], spec.label: cells[0], spec.rest_label: cells[1],
+                         "test": r["test"], "p": _p_text(r["p"]), "effect": extra})
+        return pd.DataFrame(rows)
+
+    def terms_view(self) -> pd.DataFrame:
+        """The final model for reading: OR and Wald 95 % CI (2 decimals) and p, labelled from the spec."""
+        rows = [{"term": self.spec.label_of(k), "OR": f"{v['or']:.2f}",
+                 "95 % CI": f"{v['ci_low']:.2f} to {v['ci_high']:.2f}", "p": _p_text(v["p"])}
+                for k, v in self.model["terms"].items()]
+        return pd.DataFrame(rows, columns=["term", "OR", "95 % CI", "p"])
+
+    def facts(self) -> dict:
+        """The numbers and result-dependent words a page states about this run (for glue)."""
+        spec, prepared = self.spec, self.prepared
+        group, rest = self.prevalence[spec.label], self.prevalence[spec.rest_label]
+        excluded = prepared.n_read - prepared.n_analysed
+        missing = next((e["detail"] for e in prepared.flow if e["step"].startswith("missing")), {})
+        facts = {
+            "n_read": prepared.n_read, "n_analysed": prepared.n_analysed, "n_excluded": excluded,
+            "excluded_text": ("no row was excluded" if excluded == 0 else
+                              f"{excluded:,} row{'s were' if excluded != 1 else ' was'} excluded because a value "
+                              "the analysis uses was blank (" + ", ".join(f"{k}: {v:,}" for k, v in missing.items())
+                              + ")"),
+            "group_pct": group["pct"], "group_low": group["ci_low"], "group_high": group["ci_high"],
+            "rest_pct": rest["pct"], "rest_low": rest["ci_low"], "rest_high": rest["ci_high"],
+            "group_n": group["n"], "rest_n": rest["n"], "p": self.test["p"],
+            "direction": "higher" if group["pct"] > rest["pct"] else ("lower" if group["pct"] < rest["pct"] else
+                                                                       "the same"),
+            "estimable": self.model["estimable"],
+            "retained_text": (", ".join(spec.label_of(v) for v in self.model["retained"]) or "no predictor")
+            if self.model["estimable"] else "nothing (the model could not be fitted)",
+            "removed_text": ", ".join(spec.label_of(v) for v in spec.candidates if v not in self.model["retained"])
+            or "none",
+            "events_modelled": self.model["events"], "n_modelled": self.model["n"],
+        }
+        return facts
+
     def summary(self, data_source: str = "") -> dict:
         """The JSON summary: ``n_analysed``, ``prevalence.<label>``, ``model.retained``, ``model.terms`` …"""
         spec = self.spec
@@ -78,6 +139,12 @@ class StudyResult:
             "scales": self.prepared.alpha.to_dict(orient="records"),
             "log": self.log,
         }
+
+
+def _p_text(p: float) -> str:
+    if p != p:  # NaN
+        return "–"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def _with_tier(table: pd.DataFrame, spec: StudySpec) -> pd.DataFrame:
