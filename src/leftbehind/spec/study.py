@@ -7,6 +7,24 @@ labels and the data tier.  :func:`load_spec` reads and checks a file and raises
 :class:`SpecError` (a :class:`~leftbehind.errors.UserError`) naming the file and
 the key for anything wrong, so a student never meets a traceback.
 
+Raw columns: an open standard, our own checker
+-----------------------------------------------
+The ``columns`` list uses the field descriptors of the Frictionless **Table
+Schema** (``name``, ``type``, ``title``, ``description``, ``constraints`` with
+``required``/``minimum``/``maximum``/``enum``; the spec's ``missing_values`` is
+Table Schema's ``missingValues``), which allows extra properties; we add two:
+``codes`` (raw code -> level name) and ``blank`` (``exclude`` the row and count
+it, ``error`` reject the file, or ``allow``).  A student who knows Table Schema
+can read the file, and a descriptor exported from another tool needs little
+editing.  We check it with our own ~80 lines (:mod:`leftbehind.survey.prepare`)
+rather than the ``frictionless`` or ``pandera`` packages, though both are
+maintained: ``frictionless`` brings a large dependency tree into every
+student's set-up and reports problems in its own format that we would still
+translate into messages naming the file, column, rule and rows; pandera's
+schemas are Python objects (its YAML form is its own, not a standard); and
+neither has the rule that matters most here, that a blank answer excludes a
+questionnaire *and is counted* rather than invalidating the file.
+
 Values that name a level (the outcome's event, the group's value, a reference
 level) are compared with the data as *canonical text*: whole numbers are written
 without decimals (``7`` and ``7.0`` are the same level), everything else as

@@ -115,6 +115,7 @@ class StudyResult:
             "removed_text": ", ".join(spec.label_of(v) for v in spec.candidates if v not in self.model["retained"])
             or "none",
             "events_modelled": self.model["events"], "n_modelled": self.model["n"],
+            "n_candidates": len(spec.candidates), "p_text": _p_text(self.test["p"], equals=True),
         }
         return facts
 
@@ -141,10 +142,13 @@ class StudyResult:
         }
 
 
-def _p_text(p: float) -> str:
+def _p_text(p: float, equals: bool = False) -> str:
+    """``0.013`` or ``< 0.001`` (``= 0.013`` with ``equals``, to follow "p" in a sentence)."""
     if p != p:  # NaN
-        return "–"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+        return "not testable" if equals else "–"
+    if p < 0.001:
+        return "< 0.001"
+    return f"= {p:.3f}" if equals else f"{p:.3f}"
 
 
 def _with_tier(table: pd.DataFrame, spec: StudySpec) -> pd.DataFrame:
