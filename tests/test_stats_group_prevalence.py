@@ -63,3 +63,12 @@ def test_compare_groups():
 def test_level_order():
     assert level_order(["10", "9", "12"]) == ["9", "10", "12"]
     assert level_order(["b", "a", "10"]) == ["10", "a", "b"]
+
+
+def test_the_group_column_is_not_compared_with_itself():
+    spec = parse_spec({"outcome": {"column": "y", "event": 1},
+                       "group": {"column": "sex", "value": "girl", "label": "girls", "rest_label": "boys"},
+                       "categorical": {"sex": "boy"}, "continuous": ["age"]}, Path("s.yaml"))
+    d = data()
+    d["_in_group"] = d["sex"] == "girl"
+    assert list(compare_groups(d, spec)["variable"]) == ["age"]

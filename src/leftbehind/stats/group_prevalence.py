@@ -74,11 +74,14 @@ def compare_groups(data: pd.DataFrame, spec: StudySpec) -> pd.DataFrame:
 
     Categorical: counts and column percentages per level, with one chi-square
     (or Fisher) test per variable.  Continuous: means and SDs, Welch's t and
-    Cohen's d (group minus rest).
+    Cohen's d (group minus rest).  The group's own column, if it is also a
+    candidate, is left out.
     """
     group = data["_in_group"]
     rows = []
     for c in spec.categorical:
+        if c.name == spec.group:
+            continue  # the column that defines the groups: nothing to compare
         levels = level_order(data[c.name])
         table = np.array([[int(((data[c.name] == lv) & group).sum()), int(((data[c.name] == lv) & ~group).sum())]
                           for lv in levels])
