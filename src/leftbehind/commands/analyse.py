@@ -54,6 +54,10 @@ def run(args) -> int:
         return analyse_spec.run(args)
     start = time.perf_counter()
     result = run_pipeline(args.raw, progress=progress)  # raises UserError before anything is written
+    from leftbehind.commands.analyse_spec import contract_tier
+
+    tier, data_text = contract_tier()  # from data/specs/yingshan.yaml
+    result.log.append(f"data tier: {tier} ({data_text}; set in data/specs/yingshan.yaml)")
     for line in result.log:
         if line.startswith("dropped"):
             progress(line)
@@ -61,7 +65,7 @@ def run(args) -> int:
     write_pipeline_outputs(result, args.out)
     summary = result.summary()
     progress("computing tables 1-8 and the models")
-    summary.update(write_analysis_outputs(result.analysis, args.out))
+    summary.update(write_analysis_outputs(result.analysis, args.out, data_text), tier=tier)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(summary, indent=2, sort_keys=False) + "\n", encoding="utf-8")

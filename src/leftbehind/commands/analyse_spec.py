@@ -87,6 +87,23 @@ def write_all(files: dict[str, bytes], out_dir: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+#: How the Yingshan pipeline's figures name the data of each tier.
+CONTRACT_DATA_TEXT = {"synthetic": "synthetic cohort", "real": "real survey data", "published": "published data"}
+
+
+def contract_tier() -> tuple[str, str]:
+    """The data tier for ``analyse RAW.csv`` without ``--spec`` (the Yingshan contract), and how figures name it.
+
+    It comes from the Yingshan study spec, ``data/specs/yingshan.yaml`` (``tier: synthetic``, since the only data
+    in this repository that fit the contract are generated); whoever runs the real export sets ``tier: real`` there.
+    """
+    from leftbehind.paths import data_dir
+    from leftbehind.spec import load_spec
+
+    tier = load_spec(data_dir() / "specs" / "yingshan.yaml").tier
+    return tier, CONTRACT_DATA_TEXT[tier]
+
+
 def run(args) -> int:
     from leftbehind.spec import load_spec
     from leftbehind.stats.study import analyse_file
