@@ -110,9 +110,11 @@ def format_p(p: float) -> str:
 def claims_view(tests: pd.DataFrame, claimed_only: bool = False) -> pd.DataFrame:
     """A comparisons table for reading: our result beside what the paper says, and the verdict."""
     view = tests if not claimed_only else tests[tests["agrees"] != "no claim"]
+    from leftbehind.presentation.tables import describe_comparison
+
     out = pd.DataFrame(
         {
-            "comparison": view["comparison"],
+            "comparison": view["comparison"].map(describe_comparison),
             "our difference": view["difference"].round(2),
             "direction defined as": view["contrast"] if "contrast" in view else "B (log odds)",
             "test": view["test"] if "test" in view else "Wald",
@@ -212,7 +214,9 @@ def disagreements(tests: pd.DataFrame) -> str:
     rows = tests[tests["agrees"] == "no"]
     if rows.empty:
         return "none"
-    return "; ".join(f"{r.comparison} (p = {format_p(r.p)})" for r in rows.itertuples())
+    from leftbehind.presentation.tables import describe_comparison
+
+    return "; ".join(f"{describe_comparison(r.comparison)} ({p_text(r.p)})" for r in rows.itertuples())
 
 
 def synthetic_analysis(seed: int = 2023, overrides: dict[str, str] | None = None) -> pd.DataFrame:
