@@ -75,12 +75,13 @@ def test_to_html_keeps_a_meaningful_index_and_wraps_in_a_scroll_box():
     head, body = cells(html)
     assert head == ["Factor", "OR"] and body == [["problem_solving", "1.50"]]
     soup = BeautifulSoup(html, "html.parser")
-    assert "overflow-x:auto" in soup.div["style"] and soup.caption.get_text() == "Odds ratios"
+    assert "overflow-x:auto" in soup.div["style"] and soup.figcaption.get_text() == "Odds ratios"
+    assert soup.figure.contents[0].name == "figcaption"  # outside the scroll box, so it wraps on a phone
 
 
 def test_table_wrapper_renders_with_its_caption():
     table = Table(pd.DataFrame({"n": [3]}), "A caption")
-    assert "<caption>A caption</caption>" in table._repr_html_() and "A caption" in repr(table)
+    assert "<figcaption>A caption</figcaption>" in table._repr_html_() and "A caption" in repr(table)
 
 
 @pytest.mark.parametrize(

@@ -47,3 +47,18 @@ def label(name) -> str:
 def labels(names) -> dict[str, str]:
     """``{name: label(name)}`` for several names."""
     return {name: label(name) for name in names}
+
+
+def in_prose(name) -> str:
+    """The label as it reads inside a sentence: first letter lower-cased unless it starts an acronym
+    ("Problem-oriented coping" → "problem-oriented coping"; "LBC (n)" stays)."""
+    text = label(name)
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def category(name, level) -> str:
+    """A variable's category in words: ``("mother_edu", "college")`` → "mother's education: college"."""
+    level_text = vocabulary().get(str(level), str(level).replace("_", " "))
+    return f"{in_prose(name)}: {level_text}"

@@ -160,12 +160,14 @@ def to_html(frame: pd.DataFrame, caption: str | None = None) -> str:
             text = html.escape(fmt(value))
             cells.append(f'<td class="{"lb-num" if is_num else "lb-text"}">{text}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    caption_html = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (
+    table = (
         '<div class="lb-table-scroll" style="overflow-x:auto;max-width:100%">'
-        f'<table class="lb-table">{caption_html}<thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        f'<table class="lb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
     )
+    if not caption:
+        return table
+    # the caption sits outside the scrolling box, so on a phone it wraps at the page's width
+    return f'<figure class="lb-table-figure"><figcaption>{html.escape(caption)}</figcaption>{table}</figure>'
 
 
 class Table:
