@@ -213,7 +213,7 @@ def terms_table(model: dict) -> pd.DataFrame:
     return table
 
 
-def forest_plot(model: dict, title: str):
+def forest_plot(model: dict, title: str, data: str = "synthetic cohort"):
     """A forest plot of the final model's odds ratios; returns ``(fig, alt)``.
 
     The alt text is built from the plotted numbers: it names the terms whose
@@ -238,7 +238,7 @@ def forest_plot(model: dict, title: str):
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.xaxis.set_minor_locator(NullLocator())
     ax.set_yticks(ypos, order["name"])
-    ax.set_xlabel("Odds ratio (log scale) with 95 % CI — synthetic cohort")
+    ax.set_xlabel(f"Odds ratio (log scale) with 95 % CI — {data}")
     ax.set_title(title)
     fig.tight_layout()
 
@@ -248,7 +248,7 @@ def forest_plot(model: dict, title: str):
 
     renamed = order.rename(columns={"name": "name_", "or": "or_", "ci_low": "lo", "ci_high": "hi"})
     alt = (
-        f"Forest plot of odds ratios from the final backward-selected logistic model ({title}; synthetic cohort, "
+        f"Forest plot of odds ratios from the final backward-selected logistic model ({title}; {data}, "
         f"n = {model['n']:,}, {model['events']:,} events). Higher odds: {listing(renamed[up.to_numpy()])}. "
         f"Lower odds: {listing(renamed[down.to_numpy()])}. "
         f"Interval crossing 1: {listing(renamed[~(up | down).to_numpy()])}."

@@ -63,8 +63,11 @@ def agreement_summary(tests: dict[str, pd.DataFrame]) -> dict[str, dict[str, int
     return summary
 
 
-def write_analysis_outputs(analysis: pd.DataFrame, out_dir: Path) -> dict:
-    """Write every table (CSV) and figure (PNG) into ``out_dir``; return the JSON additions."""
+def write_analysis_outputs(analysis: pd.DataFrame, out_dir: Path, data: str = "synthetic cohort") -> dict:
+    """Write every table (CSV) and figure (PNG) into ``out_dir``; return the JSON additions.
+
+    ``data`` names the data (their tier) in the figures and alt text: "synthetic cohort" or "real survey data".
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     built = build_tables(analysis)
@@ -81,12 +84,12 @@ def write_analysis_outputs(analysis: pd.DataFrame, out_dir: Path) -> dict:
     apply_style()
     figures = {}
     for name, model in built["models"].items():
-        fig, alt = models.forest_plot(model, MODEL_TITLES[name])
+        fig, alt = models.forest_plot(model, MODEL_TITLES[name], data)
         filename = f"forest_{name}.png"
         fig.savefig(out_dir / filename, bbox_inches="tight", metadata={"Software": None})
         plt.close(fig)
         figures[filename] = alt
-    fig, alt = tables.cascade_figure(built["cascade"])
+    fig, alt = tables.cascade_figure(built["cascade"], data)
     fig.savefig(out_dir / "care_cascade.png", bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
     figures["care_cascade.png"] = alt

@@ -21,6 +21,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("raw", type=Path, help="raw questionnaire export (CSV in the codebook's contract)")
     parser.add_argument("--out", type=Path, required=True, help="folder for the outputs")
     parser.add_argument("--json", type=Path, default=None, help="also write a JSON summary here")
+    parser.add_argument("--spec", type=Path, default=None,
+                        help="study spec (YAML) for any survey; without it the Yingshan contract runs as before")
 
 
 def progress(message: str) -> None:
@@ -46,8 +48,16 @@ def write_pipeline_outputs(result, out_dir: Path) -> None:
 
 
 def run(args) -> int:
+    if getattr(args, "spec", None) is not None:
+        from leftbehind.commands import analyse_spec
+
+        return analyse_spec.run(args)
     start = time.perf_counter()
     result = run_pipeline(args.raw, progress=progress)  # raises UserError before anything is written
+    from leftbehind.commands.analyse_spec import contract_tier
+
+    tier, data_text = contract_tier()  # from data/specs/yingshan.yaml
+    result.log.append(f"data tier: {tier} ({data_text}; set in data/specs/yingshan.yaml)")
     for line in result.log:
         if line.startswith("dropped"):
             progress(line)
@@ -55,7 +65,7 @@ def run(args) -> int:
     write_pipeline_outputs(result, args.out)
     summary = result.summary()
     progress("computing tables 1-8 and the models")
-    summary.update(write_analysis_outputs(result.analysis, args.out))
+    summary.update(write_analysis_outputs(result.analysis, args.out, data_text), tier=tier)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(summary, indent=2, sort_keys=False) + "\n", encoding="utf-8")

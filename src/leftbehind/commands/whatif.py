@@ -32,9 +32,28 @@ def add_arguments(parser) -> None:
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="ID=VALUE",
                         help="replace an assumptions-register value (repeatable), e.g. --set school_effect_sd=0")
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the parameters and results as JSON")
+    parser.add_argument("--data", type=Path, default=None, help=argparse_suppress_help())
+    parser.add_argument("--spec", type=Path, default=None, help=argparse_suppress_help())
+    parser.epilog = ("whatif reruns the synthetic cohort only (generated pupils, not real children). "
+                     "For your own survey use: python -m leftbehind analyse DATA --spec SPEC.yaml --out DIR")
+
+
+def argparse_suppress_help():
+    import argparse
+
+    return argparse.SUPPRESS
+
+
+def refuse_own_data(args) -> None:
+    """whatif changes the generator's assumptions, so it cannot run on a reader's own data: say so."""
+    if getattr(args, "data", None) is not None or getattr(args, "spec", None) is not None:
+        raise UserError("whatif reruns the synthetic cohort only (it changes the generator's assumptions, which "
+                        "real data do not have); for your own survey run: python -m leftbehind analyse DATA "
+                        "--spec SPEC.yaml --out DIR")
 
 
 def run(args) -> int:
+    refuse_own_data(args)
     params = WhatIf(seed=args.seed, n=args.n, coping_scale=args.coping_scale, threshold=args.threshold,
                     overrides=dict(_assignment(a) for a in args.overrides))
     outcome = what_if(params)
