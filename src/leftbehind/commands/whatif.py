@@ -30,11 +30,30 @@ def add_arguments(parser) -> None:
     parser.add_argument("--threshold", type=float, default=0.10,
                         help="removal p-value of the backward elimination (default 0.10, as SPSS)")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="ID=VALUE",
-                        help="replace an assumptions-register value (repeatable), e.g. --set school_effect_sd=0")
+                        help="replace an assumptions-register value (repeatable), e.g. --set school_effect_sd=0; "
+                             "see --list for the ids, their meaning and current values")
+    parser.add_argument("--list", action="store_true",
+                        help="list the --set ids (data/synthetic/assumptions.csv) with their meaning and current values")
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the parameters and results as JSON")
 
 
+def print_listing() -> None:
+    """The ``--set`` ids, current values and meanings, one block per id (readable in a narrow terminal)."""
+    import textwrap
+
+    from leftbehind.sensitivity import assumptions_listing
+
+    print("Assumptions of the synthetic cohort you can change with --set ID=VALUE "
+          "(values with several parts are separated by ';'):\n")
+    for row in assumptions_listing().itertuples(index=False):
+        print(f"{row.id} = {row[1]}")
+        print(textwrap.fill(row.meaning, width=88, initial_indent="    ", subsequent_indent="    "))
+
+
 def run(args) -> int:
+    if args.list:
+        print_listing()
+        return 0
     params = WhatIf(seed=args.seed, n=args.n, coping_scale=args.coping_scale, threshold=args.threshold,
                     overrides=dict(_assignment(a) for a in args.overrides))
     outcome = what_if(params)
