@@ -215,7 +215,7 @@ def test_a_valid_file_with_nothing_left_to_analyse_exits_2_with_the_reasons(tmp_
 
 
 @pytest.mark.parametrize("option", [["--drop", "shoe_size"], ["--merge", "father_edu=college,phd"],
-                                    ["--merge", "father_edu"]])
+                                    ["--merge", "father_edu"], ["--json", "."]])
 def test_bad_model_options_exit_2_before_any_work(tmp_path, capsys, option):
     code, text = analyse(capsys, tmp_path / "missing.csv", tmp_path / "out", *option)
-    assert code == 2 and option[1].split("=")[0] in text and "Traceback" not in text
+    assert code == 2 and option[0] in text and option[1].split("=")[0] in text and "Traceback" not in text

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from leftbehind.clean import exclusions_by_reason
+from leftbehind.errors import UserError
 from leftbehind.models import ModelOptions
 from leftbehind.outputs import atomic_output_dir, write_text_atomically
 from leftbehind.pipeline import run_pipeline
@@ -61,6 +62,8 @@ def write_pipeline_outputs(result, out_dir: Path) -> None:
 def run(args) -> int:
     start = time.perf_counter()
     options = ModelOptions.from_cli(args.drop, args.merge)  # a bad --drop/--merge fails before any work
+    if args.json is not None and args.json.is_dir():
+        raise UserError(f"--json {args.json}: is a folder; give a file name such as {args.json / 'summary.json'}")
     result = run_pipeline(args.raw, progress=progress, encoding=args.encoding)  # UserError before anything is written
     for line in result.log:
         if line.startswith(("read", "dropped")):
