@@ -88,6 +88,19 @@ def test_separation_and_constant_variable_are_not_estimable_not_a_traceback(tmp_
     assert ("constant_variable", "boarder") in problems and ("separation", "family") in problems
 
 
+@pytest.mark.parametrize("change, reasons", [
+    ({"father_away": "2", "mother_away": "2", "months_apart": "0"}, {"no_rows"}),  # no left-behind child at all
+    ({"nssi": "1", "treatment": "4"}, {"constant_outcome"}),  # everyone reports NSSI and professional help
+])
+def test_degenerate_but_valid_files_exit_0_without_spilled_warnings(tmp_path, capsys, change, reasons):
+    raw = write_rows(tmp_path / "odd.csv", [{**row, **change} for row in survey_rows(40, seed=7)])
+    code, text = analyse(capsys, raw, tmp_path / "out", json_path=tmp_path / "s.json")
+    assert_clean_run(code, text, tmp_path / "out")
+    found = {p["reason"] for m in json.loads((tmp_path / "s.json").read_text())["models"].values() for p in m["problems"]}
+    assert found == reasons
+    assert "numerical warning" not in text or "run_log.txt" in text
+
+
 def test_rank_deficient_design_is_named(tmp_path, capsys):
     rows = survey_rows(500, seed=6, nssi_rate=0.2)
     for row in rows:

@@ -83,22 +83,25 @@ def check_logistic(
     drop_hint: Callable[[str], str] = cli_drop_hint,
     merge_hint: Callable[[str, list[str]], str] = cli_merge_hint,
     min_events: int = MIN_EVENTS,
+    group: str = "",
 ) -> list[Problem]:
     """Everything that makes a logistic model of ``y`` impossible to estimate, found from counts.
 
     ``categorical`` maps each categorical candidate to its values (one per row) and
     ``levels`` to its coded levels (reference first); ``continuous`` maps each
-    numeric candidate to its values.  Returns an empty list when the model can be fitted.
+    numeric candidate to its values; ``group`` names the rows the model is fitted among (for messages).
+    Returns an empty list when the model can be fitted.
     """
     y = np.asarray(y, dtype=float)
     n, events = len(y), int(np.nansum(y))
+    among = f" ({group})" if group else ""
     if n == 0:
-        return [Problem("no_rows", None, f"No rows are left for the '{outcome}' model.",
-                        "check the exclusions in the participant flow (flow.csv).")]
+        return [Problem("no_rows", None, f"The file has no rows in the group this model is fitted among{among}.",
+                        "nothing to estimate; the descriptive tables and the participant flow (flow.csv) show the counts.")]
     if events in (0, n):
-        which = "has" if events == n else "has not"
+        which = f"All {n:,} rows have" if events == n else f"None of the {n:,} rows has"
         return [Problem("constant_outcome", outcome,
-                        f"Every one of the {n:,} rows {which} the outcome '{outcome}', so there is nothing to compare.",
+                        f"{which} the outcome '{outcome}'{among}, so there is nothing to compare.",
                         "no regression can be estimated; the counts in the descriptive tables still hold.")]
     problems: list[Problem] = []
     if min(events, n - events) < min_events:
@@ -196,6 +199,7 @@ def collect_warnings() -> Iterator[list]:
 _PLAIN = (
     ("ConvergenceWarning", "the fitting algorithm stopped before it converged"),
     ("HessianInversionWarning", "the standard errors could not be computed reliably (the information matrix is singular)"),
+    ("SmallSampleWarning", "a group was too small for a test, so that result is left blank"),
     ("PerfectSeparation", "some variable perfectly predicts the outcome (separation)"),
     ("overflow", "numbers overflowed, usually because an estimate runs off to infinity (separation)"),
     ("divide by zero", "a division by zero occurred (an empty group or a zero variance)"),

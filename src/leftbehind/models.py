@@ -263,7 +263,7 @@ def fit_backward(data: pd.DataFrame, outcome: str, source: str = "analysis datas
         y.to_numpy(dtype=float),
         {v: data[v].astype("object").reset_index(drop=True) for v in levels},
         {v: data[v].reset_index(drop=True) for v in blocks if v not in levels},
-        levels, outcome,
+        levels, outcome, group=source,
     )
     if not problems and np.linalg.matrix_rank(np.column_stack([np.ones(n), design.to_numpy(float)])) < design.shape[1] + 1:
         problems = rank_problems(design, blocks)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from leftbehind.clean import exclusions_by_reason
 from leftbehind.errors import UserError
+from leftbehind.estimable import collect_warnings, warning_summary
 from leftbehind.models import ModelOptions
 from leftbehind.outputs import atomic_output_dir, write_text_atomically
 from leftbehind.pipeline import run_pipeline
@@ -68,7 +69,7 @@ def run(args) -> int:
     for line in result.log:
         if line.startswith(("read", "dropped")):
             progress(line)
-    with atomic_output_dir(args.out) as out:
+    with atomic_output_dir(args.out) as out, collect_warnings() as stray:
         progress(f"writing the analysis dataset and the flow to {args.out}")
         write_pipeline_outputs(result, out)
         summary = result.summary()
@@ -78,6 +79,7 @@ def run(args) -> int:
         summary.update(added)
         summary["model_options"] = options.describe()
         log = list(result.log) + messages
+        added["warnings"] += warning_summary(stray, "figures")  # e.g. an empty plot; the rest are caught per table
         if added["warnings"]:
             log.append("numerical warnings, summarised:")
             log += [f"  - {line}" for line in added["warnings"]]
