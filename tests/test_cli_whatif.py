@@ -89,3 +89,10 @@ def test_listing_piped_into_head_is_not_an_error():
     done = subprocess.run(f"{sys.executable} -m leftbehind whatif --list | head -2", shell=True, capture_output=True,
                           text=True)
     assert "Error" not in done.stderr and "error" not in done.stderr
+
+
+def test_small_sample_says_why_a_model_cannot_be_fitted(capsys):
+    assert whatif.run(_args("--n", "200")) == 0
+    printed = capsys.readouterr().out
+    assert "Table 8: the full model cannot be fitted in this sample:" in printed
+    assert "  - " in printed and "outcome 'professional'" in printed

@@ -99,7 +99,10 @@ def check_logistic(
         return [Problem("no_rows", None, f"The file has no rows in the group this model is fitted among{among}.",
                         "nothing to estimate; the descriptive tables and the participant flow (flow.csv) show the counts.")]
     if events in (0, n):
-        which = f"All {n:,} rows have" if events == n else f"None of the {n:,} rows has"
+        if n == 1:
+            which = "The only row has" if events == 1 else "The only row does not have"
+        else:
+            which = f"All {n:,} rows have" if events == n else f"None of the {n:,} rows has"
         return [Problem("constant_outcome", outcome,
                         f"{which} the outcome '{outcome}'{among}, so there is nothing to compare.",
                         "no regression can be estimated; the counts in the descriptive tables still hold.")]
@@ -107,8 +110,9 @@ def check_logistic(
     if min(events, n - events) < min_events:
         problems.append(Problem(
             "too_few_events", outcome,
-            f"Only {events:,} of {n:,} rows have the outcome '{outcome}' ({n - events:,} do not); a logistic model needs "
-            f"at least {min_events} of each.",
+            f"Only {events:,} of {n:,} rows{among} {'has' if events == 1 else 'have'} the outcome '{outcome}'; "
+            f"{n - events:,} {'does' if n - events == 1 else 'do'} not. A logistic model needs at least {min_events} "
+            f"of each.",
             "report the counts and percentages of the descriptive tables instead, or pool more questionnaires.",
         ))
         return problems

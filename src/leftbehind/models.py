@@ -234,21 +234,8 @@ def _coefficients(b: np.ndarray, se: np.ndarray, wald: np.ndarray, z: float) -> 
     )
 
 
-def fit_backward(data: pd.DataFrame, outcome: str, source: str = "analysis dataset",
-                 options: ModelOptions | None = None) -> dict:
-    """Run the backward elimination for ``outcome`` on ``data``; return the model record.
-
-    The record is JSON-able: ``retained`` (variables), ``steps`` (every step's LR
-    tests), ``terms`` (final coefficients by term label), ``constant``, ``n``,
-    ``events``, ``candidate_parameters`` and ``events_per_variable`` (events per
-    candidate parameter, the usual EPV), plus the same for the final model, and
-    ``warnings`` (numerical warnings in plain words).
-
-    Raises :class:`leftbehind.estimable.NotEstimable` (with the reasons, the
-    variables and what to do) when the model cannot be estimated from these rows,
-    and :class:`UserError` when the data break the analysis contract.
-    """
-    options = options or ModelOptions()
+def _prepare(data: pd.DataFrame, outcome: str, source: str, options: "ModelOptions"):
+    """Check the outcome, build the design and find what makes the model impossible to estimate."""
     if outcome not in data.columns:
         raise UserError(f"{source}: missing column '{outcome}' (model outcome)")
     y = pd.to_numeric(data[outcome], errors="coerce")
@@ -267,6 +254,32 @@ def fit_backward(data: pd.DataFrame, outcome: str, source: str = "analysis datas
     )
     if not problems and np.linalg.matrix_rank(np.column_stack([np.ones(n), design.to_numpy(float)])) < design.shape[1] + 1:
         problems = rank_problems(design, blocks)
+    return data, y, design, blocks, levels, problems
+
+
+def estimability_problems(data: pd.DataFrame, outcome: str, source: str = "analysis dataset",
+                          options: "ModelOptions | None" = None) -> list[Problem]:
+    """Why the model of ``outcome`` cannot be estimated from ``data`` (empty when it can), without fitting it."""
+    return _prepare(data, outcome, source, options or ModelOptions())[-1]
+
+
+def fit_backward(data: pd.DataFrame, outcome: str, source: str = "analysis dataset",
+                 options: ModelOptions | None = None) -> dict:
+    """Run the backward elimination for ``outcome`` on ``data``; return the model record.
+
+    The record is JSON-able: ``retained`` (variables), ``steps`` (every step's LR
+    tests), ``terms`` (final coefficients by term label), ``constant``, ``n``,
+    ``events``, ``candidate_parameters`` and ``events_per_variable`` (events per
+    candidate parameter, the usual EPV), plus the same for the final model, and
+    ``warnings`` (numerical warnings in plain words).
+
+    Raises :class:`leftbehind.estimable.NotEstimable` (with the reasons, the
+    variables and what to do) when the model cannot be estimated from these rows,
+    and :class:`UserError` when the data break the analysis contract.
+    """
+    options = options or ModelOptions()
+    data, y, design, blocks, levels, problems = _prepare(data, outcome, source, options)
+    n, events = int(len(y)), int(y.sum())
     if problems:
         raise NotEstimable(problems, n, events)
     with collect_warnings() as caught:

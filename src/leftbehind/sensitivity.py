@@ -254,6 +254,22 @@ class WhatIf:
                                 f"(current value {';'.join(current)}), got {len(parts)}")
 
 
+def why_not_fitted(analysis: pd.DataFrame, results: dict) -> dict[str, list[str]]:
+    """For Tables 7 and 8 when the full model could not be fitted in the sample: the reasons, in words."""
+    from leftbehind.models import estimability_problems
+
+    lbc = analysis[analysis["lbc"].astype(bool)]
+    groups = {"table7": (lbc, "nssi", "LBC"),
+              "table8": (lbc[pd.to_numeric(lbc["nssi"]) == 1], "professional", "LBC with NSSI")}
+    out = {}
+    for table, (data, outcome, group) in groups.items():
+        if results[f"{table}_fitted"]:
+            continue
+        problems = estimability_problems(data.reset_index(drop=True), outcome, group)
+        out[table] = [p.detail for p in problems] or ["the fit did not converge (separation by a coping score?)"]
+    return out
+
+
 def assumptions_listing() -> pd.DataFrame:
     """The ``--set`` ids with their meaning and current values (the what-if command's ``--list``)."""
     table = register().reset_index()
@@ -300,6 +316,7 @@ def what_if(params: WhatIf) -> dict:
     results = key_results(analysis, params.threshold)
     lbc = analysis[analysis["lbc"].astype(bool)]
     return {
+        "not_estimable": why_not_fitted(analysis, results),
         "parameters": {"seed": params.seed, "n": params.n, "coping_scale": params.coping_scale,
                        "threshold": params.threshold, "overrides": params.all_overrides()},
         "results": results,

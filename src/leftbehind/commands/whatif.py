@@ -65,7 +65,9 @@ def run(args) -> int:
           f"(chi-square p = {results['nssi_lbc_vs_nlbc_p']:.3g})")
     for table in ("7", "8"):
         if not results[f"table{table}_fitted"]:
-            print(f"Table {table}: the full model cannot be fitted in this sample (a category is absent or separates)")
+            print(f"Table {table}: the full model cannot be fitted in this sample:")
+            for reason in outcome["not_estimable"].get(f"table{table}", []):
+                print(f"  - {reason}")
             continue
         print(f"Table {table} keeps: {', '.join(results[f'table{table}_retained']) or '(nothing)'}"
               f"{' (includes every variable the paper keeps)' if results[f'table{table}_as_paper'] else ''}")
