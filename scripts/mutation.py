@@ -567,8 +567,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         for module in modules:
             source = (PACKAGE / f"{module}.py").read_text(encoding="utf-8")
-            for site in list_mutants(source):
-                print(f"{module}.py:{site.line}\t{site.mutation}\t{site.source}")
+            lines = source.splitlines()
+            for site in list_mutants(source):  # the columns of scripts/mutation_equivalents.csv come first
+                _, text, column, mutation = equivalence_key(module, site, lines)
+                print(f"{module}.py:{site.line}\tcolumn {column}\t{mutation}\t{text}")
         return 0
 
     os.chdir(ROOT)
