@@ -109,3 +109,9 @@ def test_grim_with_several_items():
     assert not grim_mean_consistent(2.17, 2, 3, items=1)  # thirds: 2.00, 2.33
     assert grim_mean_consistent(2.33, 2, 3, items=1)
     assert not grim_mean_consistent(2.25, 2, 3, items=2)  # 2.1667 and 2.3333 only
+
+
+def test_no_numerator_beyond_the_denominator():
+    # 299/300 = 99.7 % and 300/300 print as 100 % at whole percents; 301/300 would too, but cannot exist
+    assert consistent_numerators(100, 0, 300) == [299, 300]
+    assert consistent_denominators(100, 0, [300]).iloc[0].tolist() == [300, 299, 300, 2]

@@ -72,3 +72,14 @@ def test_families_by_several_columns_and_any_index():
 def test_missing_p_column_is_named():
     with pytest.raises(KeyError, match="'pvalue'"):
         add_adjusted_pvalues(pd.DataFrame({"p": P}), p_column="pvalue")
+
+
+def test_adjusted_p_equal_to_alpha_is_not_significant():
+    table = pd.DataFrame({"p": P})
+    bh = adjust_pvalues(P, "fdr_bh")
+    out = add_adjusted_pvalues(table, alpha=float(bh[1]))  # 0.04: rows 1 and 2 sit exactly on alpha
+    assert out["significant_bh"].tolist() == [True, False, False, True]
+    holm = adjust_pvalues(P, "holm")
+    out = add_adjusted_pvalues(table, alpha=float(holm[0]))  # 0.03: row 0 sits exactly on alpha
+    assert out["significant_holm"].tolist() == [False, False, False, True]
+    assert out["significant_raw"].tolist() == [True, False, False, True]  # raw 0.03 itself is not below 0.03
