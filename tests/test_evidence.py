@@ -263,3 +263,107 @@ def test_overview_marks_derived_counts(table):
     assert "Yong 2023" in reasons.index and "Yu 2023" not in reasons.index
     assert reasons.loc["Xiao 2020"].iloc[0].startswith("same 2898 children")
 
+
+
+# --- Tests that would notice (issue 14, item 8): per-study CIs, prevalence rows, pooling details ------------------
+
+Z975 = 1.959963984540054
+
+
+def test_per_study_confidence_intervals_are_95_percent_woolf(table):
+    effects = ev.study_odds_ratios(table).set_index("study_id")
+    assert len(effects) >= 2
+    for study_id, row in table.set_index("study_id").loc[effects.index].iterrows():
+        a, n1, c, n0 = (int(row[k]) for k in ("events_lbc", "n_lbc", "events_nlbc", "n_nlbc"))
+        b, d = n1 - a, n0 - c
+        log_or = math.log(a * d / (b * c))
+        se = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+        got = effects.loc[study_id]
+        assert got["odds_ratio"] == pytest.approx(a * d / (b * c), rel=1e-12)
+        assert got["ci_low"] == pytest.approx(math.exp(log_or - Z975 * se), rel=1e-9)
+        assert got["ci_high"] == pytest.approx(math.exp(log_or + Z975 * se), rel=1e-9)
+        derived = any(ev.is_derived(row, k) for k in ("events_lbc", "events_nlbc", "n_lbc", "n_nlbc"))
+        assert got["counts_derived"] == derived
+        assert got["label"] == row["label"] and got["age_group"] == row["age_group"]
+    assert effects.loc["yu2023", "counts_derived"] and ev.two_by_two(table.set_index("study_id").loc["yu2023"]).tolist() \
+        == [[243, 3596 - 243], [300, 5854 - 300]]
+
+
+def test_every_prevalence_row_against_its_counts_or_its_print(table):
+    prevalence = ev.lbc_prevalence(table).set_index("study_id")
+    once = ev.counted_once(table).set_index("study_id")
+    expected = [s for s, r in once.iterrows() if not (pd.isna(r["events_lbc"]) or pd.isna(r["n_lbc"]))
+                or not pd.isna(r["prev_lbc_value"])]
+    assert sorted(prevalence.index) == sorted(expected)
+    for study_id, got in prevalence.iterrows():
+        row = once.loc[study_id]
+        if pd.isna(row["events_lbc"]) or pd.isna(row["n_lbc"]):
+            assert got["estimate_pct"] == row["prev_lbc_value"] and math.isnan(got["ci_high_pct"])
+            assert not got["events_derived"]
+        else:
+            low, high = wilson(int(row["events_lbc"]), int(row["n_lbc"]))
+            assert got["estimate_pct"] == pytest.approx(100 * row["events_lbc"] / row["n_lbc"], rel=1e-12)
+            assert got["ci_low_pct"] == pytest.approx(100 * low, rel=1e-9)
+            assert got["ci_high_pct"] == pytest.approx(100 * high, rel=1e-9)
+            assert got["events_derived"] == ev.is_derived(row, "events_lbc")
+    assert prevalence.loc["tian2019", "events_derived"]
+    # within each construct, lowest prevalence first
+    for _, part in prevalence.groupby("construct", sort=False):
+        assert part["estimate_pct"].is_monotonic_increasing
+
+
+def test_prevalence_of_rows_without_any_lbc_number_is_empty(table):
+    blank = table.assign(events_lbc=pd.NA, n_lbc=pd.NA, prev_lbc_value=np.nan)
+    assert ev.lbc_prevalence(blank).empty
+    only_print = table.assign(events_lbc=pd.NA)
+    assert ev.lbc_prevalence(only_print)["ci_low_pct"].isna().all()
+
+
+def test_pooled_weights_statistics_and_summary():
+    pooled = ev.pool_odds_ratios(HAND, method="dl")
+    assert pooled.k == 3 and pooled.studies == ("a", "b", "c") and pooled.method_name == "DerSimonian–Laird"
+    v = HAND["se"].to_numpy() ** 2
+    w = 1 / (v + pooled.tau2)
+    np.testing.assert_allclose(pooled.weights, w / w.sum(), rtol=1e-9)
+    from scipy import stats
+
+    assert pooled.q_pvalue == pytest.approx(stats.chi2.sf(pooled.q, 2), rel=1e-12)
+    summary = ev.pooled_summary(pooled)["value"]
+    assert summary.tolist() == ["DerSimonian–Laird", 3, round(pooled.odds_ratio, 2), round(pooled.ci_low, 2),
+                                round(pooled.ci_high, 2), round(pooled.q, 2), 2, round(pooled.q_pvalue, 3),
+                                round(100 * pooled.i2, 1), round(pooled.tau2, 4)]
+    assert summary.index[2] == "pooled OR" and summary.index[-1] == "τ²"
+    # truncated DL: the fixed-effect weights
+    similar = pd.DataFrame({"study_id": ["a", "b"], "construct": "nssi", "log_or": [0.30, 0.31], "se": [0.1, 0.2]})
+    fixed = ev.pool_odds_ratios(similar, method="dl")
+    np.testing.assert_allclose(fixed.weights, [0.8, 0.2], rtol=1e-9)
+    assert fixed.log_or == pytest.approx(0.8 * 0.30 + 0.2 * 0.31)
+    with pytest.raises(UserError, match="pooling method must be one of pm, dl"):
+        ev.pool_odds_ratios(HAND, method="reml")
+
+
+def test_i_squared_edges():
+    assert ev.i_squared(2.0, 2) == 0.0 and ev.i_squared(-1.0, 1) == 0.0 and ev.i_squared(4.0, 1) == pytest.approx(0.75)
+
+
+def test_forest_rows_carry_every_number(table):
+    published = load_published("zheng2025")
+    effects = ev.study_odds_ratios(table)
+    pooled = ev.pool_odds_ratios(effects)
+    rows = ev.forest_rows(effects, pooled, published)
+    assert rows["kind"].tolist() == ["study"] * len(effects) + ["pooled", "published"]
+    assert rows["odds_ratio"].tolist()[:len(effects)] == effects["odds_ratio"].tolist()
+    pooled_row = rows.iloc[len(effects)]
+    assert pooled_row["label"] == f"Pooled here (Paule–Mandel, k = {len(effects)})"
+    assert (pooled_row["odds_ratio"], pooled_row["ci_low"], pooled_row["ci_high"]) == \
+        (pooled.odds_ratio, pooled.ci_low, pooled.ci_high)
+    last = rows.iloc[-1]
+    assert last["label"] == f"Zheng et al. 2025 (published, k = {int(published.loc['k_studies', 'value'])})"
+    assert last["ci_low"] == float(published.loc["pooled_or_ci_low", "value"])
+    without = ev.forest_rows(effects, None, published)
+    assert without["kind"].tolist() == ["study"] * len(effects) + ["published"]
+    alt = ev.forest_alt(without, None)
+    assert "Heterogeneity" not in alt and alt.startswith("Forest plot")
+    below = rows.assign(ci_low=[0.5] + rows["ci_low"].tolist()[1:])
+    assert "Not every interval excludes 1." in ev.forest_alt(below, pooled)
+    assert "Every interval lies above 1" in ev.forest_alt(rows, pooled)
