@@ -14,6 +14,9 @@ working tree and needs its own configuration; cosmic-ray needs a session databas
 would be a new locked dependency. The operators needed here fit in one page, and the runner below never writes into the
 working tree.
 
+Not mutated: strings (messages), f-strings, annotations, docstrings, ``if __name__ == "__main__"``, ``__all__`` and
+figure-drawing functions (``plot_*``, whose constants are layout).
+
 How a mutant is run (nothing on disk changes): the parent process imports the heavy libraries once (numpy, pandas,
 scipy, statsmodels, pytest) but not ``leftbehind``, then forks one child per mutant. The child compiles the mutated
 source under the module's real file name, registers it in ``sys.modules`` before anything imports it, and runs pytest
@@ -81,6 +84,9 @@ SYMBOL = {
     ast.NotEq: "!=", ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in", ast.And: "and",
     ast.Or: "or",
 }
+#: Figure-drawing functions are not mutated: their constants are layout (sizes, fonts, marker styles); what a figure
+#: shows is tested through the functions that compute its data and its alt text.
+SKIP_FUNCTIONS_PREFIX = ("plot_",)
 NAME_SWAPS = {"min": "max", "max": "min", "minimum": "maximum", "maximum": "minimum", "any": "all", "all": "any",
               "floor": "ceil", "ceil": "floor"}
 
@@ -154,6 +160,8 @@ class Mutator(ast.NodeTransformer):
         return node
 
     def _visit_function(self, node):
+        if node.name.startswith(SKIP_FUNCTIONS_PREFIX):
+            return node
         node.decorator_list = [self.visit(d) for d in node.decorator_list]
         node.args = self.visit(node.args)
         node.body = [self.visit(s) for s in node.body]

@@ -73,3 +73,8 @@ def test_targets_have_test_files(mutation):
     for module, tests in mutation.TARGETS.items():
         assert (ROOT / "src" / "leftbehind" / f"{module}.py").exists()
         assert all((ROOT / t).exists() for t in tests)
+
+
+def test_figure_drawing_functions_are_not_mutated(mutation):
+    source = "def plot_x(a):\n    return a + 1\n\ndef y(a):\n    return a + 1\n"
+    assert {s.line for s in mutation.list_mutants(source)} == {5}
