@@ -294,3 +294,11 @@ def test_solution_figure_and_its_alt_text(monkeypatch):
     assert offsets[:, 0].tolist() == (boarders["Woolf"]["a"] + boarders["Woolf"]["b"]).tolist()
     assert offsets[:, 1].tolist() == boarders["Woolf"]["a"].tolist()
     assert captured["alt"] == alt and "derived" in captured["caption"]
+
+
+@pytest.mark.parametrize("cell", range(4))
+def test_any_empty_cell_gives_nan_without_correction(cell):
+    cells = [5, 7, 9, 11]
+    cells[cell] = 0
+    assert all(np.isnan(float(v)) for v in woolf_interval(*cells))
+    assert all(np.isfinite(float(v)) for v in woolf_interval(*cells, correction=0.5))

@@ -356,3 +356,17 @@ def test_fit_with_no_finite_likelihood_is_an_error(monkeypatch):
     monkeypatch.setattr(stepwise, "Logit", fake)
     with pytest.raises(RuntimeError, match="not finite"):
         _fit(np.zeros(3), np.ones((3, 1)))
+
+
+def test_spss_default_probabilities():
+    # SPSS's documented defaults for backward stepwise: removal 0.10, entry 0.05
+    assert P_REMOVE == 0.10 and P_ENTER == 0.05
+    design, y, blocks = _small_problem()
+    assert backward_lr(design, y, blocks).retained == backward_lr(design, y, blocks, p_remove=0.10).retained
+
+
+def test_fit_keeps_the_first_of_equally_good_unconverged_attempts(monkeypatch):
+    fits = [_FakeFit(-9.0, False), _FakeFit(-9.0, False), _FakeFit(-9.0, False)]
+    fake, _ = _fake_logit(fits)
+    monkeypatch.setattr(stepwise, "Logit", fake)
+    assert _fit(np.zeros(3), np.ones((3, 1)), start=np.array([0.0])) is fits[0]
