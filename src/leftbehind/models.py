@@ -23,6 +23,7 @@ from scipy import stats
 from leftbehind.errors import UserError
 from leftbehind.figures import OKABE_ITO, show_figure
 from leftbehind.stepwise import EliminationResult, backward_lr
+from leftbehind.vocabulary import labels
 
 #: Categorical candidates with their levels; the first level is the reference.
 CATEGORICAL = {
@@ -50,32 +51,13 @@ SEPARATION_SE = 10.0
 #: Candidate variables in the order they enter the full model.
 CANDIDATES = list(CATEGORICAL) + COPING_FACTORS
 
-#: Readable names of the seven coping factors (shared by every table and figure).
-FACTOR_NAMES = {
-    "problem_solving": "Problem-solving",
-    "social_support": "Social-support seeking",
-    "positive_reappraisal": "Positive reappraisal",
-    "patience": "Patience",
-    "escape": "Escape",
-    "venting": "Venting",
-    "fantasy_denial": "Fantasy/denial",
-}
-
-#: Readable names for the book's tables and figures.
+#: Readable names of the seven coping factors and of the model terms, from the one vocabulary
+#: (``data/vocabulary.csv``), shared by every table and figure.
+FACTOR_NAMES = labels(COPING_FACTORS)
 TERM_NAMES = {
-    "gender[girl]": "Girl (vs boy)",
-    "stage[junior]": "Junior middle (vs primary)",
-    "stage[senior]": "Senior middle (vs primary)",
-    "only_child[yes]": "Only child",
-    "residence[county_town]": "County town (vs rural)",
-    "boarder[yes]": "Boarder",
-    "family[single_parent]": "Single-parent family (vs nuclear)",
-    "family[remarried]": "Remarried family (vs nuclear)",
+    **labels(f"{name}[{level}]" for name, levels in CATEGORICAL.items() for level in levels[1:]),
     **FACTOR_NAMES,
 }
-for _parent in ("father", "mother"):
-    for _level, _text in (("junior_middle", "junior middle"), ("senior_middle", "senior middle"), ("college", "college")):
-        TERM_NAMES[f"{_parent}_edu[{_level}]"] = f"{_parent.title()}'s education: {_text}"
 
 
 def _first_rows(mask: pd.Series, limit: int = 5) -> str:

@@ -18,6 +18,7 @@ import pandas as pd
 from leftbehind import models, tables
 from leftbehind.figures import apply_style
 from leftbehind.paper_claims import attach_claims, load_claims
+from leftbehind.vocabulary import label
 
 MODEL_TITLES = {
     "nssi_lbc": "Table 7: NSSI among left-behind children",
@@ -107,9 +108,11 @@ def format_p(p: float) -> str:
 def claims_view(tests: pd.DataFrame, claimed_only: bool = False) -> pd.DataFrame:
     """A comparisons table for reading: our result beside what the paper says, and the verdict."""
     view = tests if not claimed_only else tests[tests["agrees"] != "no claim"]
+    from leftbehind.presentation.tables import describe_comparison
+
     out = pd.DataFrame(
         {
-            "comparison": view["comparison"],
+            "comparison": view["comparison"].map(describe_comparison),
             "our difference": view["difference"].round(2),
             "direction defined as": view["contrast"] if "contrast" in view else "B (log odds)",
             "test": view["test"] if "test" in view else "Wald",
@@ -193,7 +196,7 @@ def steps_view(model: dict) -> pd.DataFrame:
     removed = long[long["removed"]].set_index("step")["variable"]
     out = wide.map(format_p)
     out.insert(0, "-2LL", first["minus_2ll_step"].round(2))
-    out.insert(1, "removed", removed.reindex(out.index).fillna("(stop)"))
+    out.insert(1, "removed", removed.reindex(out.index).map(lambda v: label(v) if isinstance(v, str) else "(stop)"))
     return out.fillna("")
 
 
@@ -209,7 +212,9 @@ def disagreements(tests: pd.DataFrame) -> str:
     rows = tests[tests["agrees"] == "no"]
     if rows.empty:
         return "none"
-    return "; ".join(f"{r.comparison} (p = {format_p(r.p)})" for r in rows.itertuples())
+    from leftbehind.presentation.tables import describe_comparison
+
+    return "; ".join(f"{describe_comparison(r.comparison)}, {p_text(r.p)}" for r in rows.itertuples())
 
 
 def synthetic_analysis(seed: int = 2023, overrides: dict[str, str] | None = None) -> pd.DataFrame:
