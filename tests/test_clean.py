@@ -1,6 +1,7 @@
 """Each exclusion reason is counted; no row is lost uncounted."""
 
 from leftbehind.clean import exclude, exclusions_by_reason
+from leftbehind.codebook import load_codebook
 from leftbehind.validate import validate_export
 from rawfactory import valid_row, write_rows
 
@@ -74,6 +75,7 @@ def test_outputs_have_fresh_indexes_and_reasons_in_a_fixed_order(tmp_path):
             valid_row(5, age=9, grade=4), valid_row(6)]
     result = cleaned(tmp_path, data)
     assert result.kept.index.tolist() == [0, 1] and list(result.kept["response_id"]) == ["R3", "R6"]
+    assert "index" not in result.kept.columns and len(result.kept.columns) == len(load_codebook().names)
     assert result.exclusions.index.tolist() == [0, 1, 2, 3]
     assert result.exclusions["response_id"].tolist() == ["R1", "R2", "R4", "R5"]
     by_reason = exclusions_by_reason(result.exclusions)
