@@ -264,3 +264,33 @@ def test_l1_entry_order_by_hand():
     order = l1_entry_order(path, {"a": ["a"], "b": ["b[1]", "b[2]"], "c": ["c"], "d": ["d"]})
     assert order["entry_alpha"].tolist()[:3] == [4.0, 2.0, 4.0] and np.isnan(order.loc["d", "entry_alpha"])
     assert order["entry_rank"].tolist()[:3] == [1.0, 3.0, 1.0] and np.isnan(order.loc["d", "entry_rank"])
+
+
+def test_singular_information_has_no_penalised_likelihood():
+    from leftbehind.penalised import _penalised_loglike
+
+    x = np.column_stack([np.ones(6), np.arange(6.0), 2 * np.arange(6.0)])
+    y = np.array([0, 1, 0, 1, 1, 0.0])
+    value, llf = _penalised_loglike(x, y, np.zeros(3))
+    assert value == -np.inf and llf == pytest.approx(6 * np.log(0.5))
+
+
+def test_firth_halves_a_step_that_lowers_the_penalised_likelihood(endometrial, monkeypatch):
+    import leftbehind.penalised as penalised
+
+    design, y = endometrial[["NV", "PI", "EH"]], endometrial["HG"]
+    plain = firth_logit(design, y)
+    real = penalised._penalised_loglike
+    seen = []
+
+    def first_candidate_is_worse(x, yy, beta):
+        seen.append(beta.copy())
+        value, llf = real(x, yy, beta)
+        return (-np.inf if len(seen) == 2 else value), llf  # call 1: the start; call 2: the first full step
+
+    monkeypatch.setattr(penalised, "_penalised_loglike", first_candidate_is_worse)
+    halved = firth_logit(design, y)
+    np.testing.assert_allclose(halved.params.to_numpy(), plain.params.to_numpy(), atol=1e-8)
+    # the third evaluation is the same step halved: half-way between the start (zeros) and the rejected candidate
+    np.testing.assert_allclose(seen[2], seen[1] / 2, rtol=1e-12)
+    assert len(seen) >= plain.iterations + 3  # start, the rejected step, its half, ..., the final evaluation
