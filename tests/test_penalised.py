@@ -294,3 +294,52 @@ def test_firth_halves_a_step_that_lowers_the_penalised_likelihood(endometrial, m
     # the third evaluation is the same step halved: half-way between the start (zeros) and the rejected candidate
     np.testing.assert_allclose(seen[2], seen[1] / 2, rtol=1e-12)
     assert len(seen) >= plain.iterations + 3  # start, the rejected step, its half, ..., the final evaluation
+
+
+def _first_firth_step(x, y):
+    """From beta = 0 every p is 1/2, so the modified score is X'(y - 1/2) and the information X'X / 4."""
+    return np.linalg.solve(0.25 * x.T @ x, x.T @ (y - 0.5))
+
+
+def test_firth_steps_iterations_and_convergence(endometrial, monkeypatch):
+    import leftbehind.penalised as penalised
+
+    design, y = endometrial[["NV", "PI", "EH"]], endometrial["HG"]
+    x = design.assign(const=1.0)[["const", "NV", "PI", "EH"]].to_numpy(float)
+    yv = y.to_numpy(float)
+    real = penalised._penalised_loglike
+    seen = []
+
+    def counting(xx, yy, beta):
+        seen.append(beta.copy())
+        return real(xx, yy, beta)
+
+    monkeypatch.setattr(penalised, "_penalised_loglike", counting)
+    fit = firth_logit(design, y)
+    # no halving on these data: the start, one evaluation per iteration, the final one
+    assert len(seen) == fit.iterations + 2
+    step = _first_firth_step(x, yv)
+    assert np.max(np.abs(step)) < 5  # below max_step = 5: the first candidate is the full step (t = 1)
+    np.testing.assert_allclose(seen[1], step, rtol=1e-10)
+    seen.clear()
+    capped = firth_logit(design, y, max_step=0.05)  # capped: the same direction, largest change 0.05
+    np.testing.assert_allclose(seen[1], step * 0.05 / np.max(np.abs(step)), rtol=1e-10)
+    assert capped.iterations > fit.iterations
+    # converged: the modified score X'(y - p + h (1/2 - p)) vanishes at the estimate
+    beta = fit.params[["const", "NV", "PI", "EH"]].to_numpy()
+    p = 1 / (1 + np.exp(-x @ beta))
+    w = p * (1 - p)
+    hat = np.diag(np.sqrt(w)[:, None] * x @ np.linalg.inv(x.T @ (w[:, None] * x)) @ (x * np.sqrt(w)[:, None]).T)
+    assert np.max(np.abs(x.T @ (yv - p + hat * (0.5 - p)))) < 1e-8
+    # exactly as many iterations as it needs are enough
+    monkeypatch.undo()
+    assert firth_logit(design, y, maxiter=fit.iterations).iterations == fit.iterations
+
+
+def test_l1_default_grid():
+    rng = np.random.default_rng(2)
+    design = pd.DataFrame({"x1": rng.normal(size=200), "x2": rng.normal(size=200)})
+    y = (rng.random(200) < 0.3).astype(float)
+    path = l1_path(design, y)
+    assert len(path) == 25
+    assert path["alpha"].iloc[-1] == pytest.approx(0.005 * path["alpha"].iloc[0], rel=1e-12)
