@@ -272,3 +272,22 @@ def test_single_threaded_blas_restores_the_thread_count():
 def test_logit_fit_standard_errors_from_the_information():
     fit = LogitFit(params=np.zeros(2), llf=-1.0, information=np.array([[4.0, 0.0], [0.0, 25.0]]), iterations=1)
     np.testing.assert_allclose(fit.bse, [0.5, 0.2])
+
+
+def test_divergence_threshold_is_an_absolute_estimate_of_50(small):
+    # the quasi-separated column moves by about -1.29 per step: from -48.5 it stops at -49.8 (kept), from -49.2 at
+    # -50.5 (rejected as diverging); the threshold is documented as |beta| > 50
+    x, y = small
+    quasi = np.column_stack([x[:, :2], (x[:, 2] > 1.5).astype(float)])
+    yq = np.where(quasi[:, 2] == 1, 0.0, y)
+    near = fit_logit(quasi[:, :2], yq).params
+    kept = fit_logit(quasi, yq, start=np.array([near[0], near[1], -48.5]), tol=1.5)
+    assert -50 < kept.params[2] < -49.5
+    with pytest.raises(ConvergenceError, match="estimates diverge"):
+        fit_logit(quasi, yq, start=np.array([near[0], near[1], -49.2]), tol=1.5)
+    params, _, converged = fit_logit_weights(quasi, yq, np.ones((2, len(yq))), tol=1.5,
+                                             start=np.array([near[0], near[1], -48.5]))
+    assert converged.all() and np.all((params[:, 2] > -50) & (params[:, 2] < -49.5))
+    params, _, converged = fit_logit_weights(quasi, yq, np.ones((1, len(yq))), tol=1.5,
+                                             start=np.array([near[0], near[1], -49.2]))
+    assert not converged.any() and -51 < params[0, 2] < -50
