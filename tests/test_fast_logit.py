@@ -291,3 +291,37 @@ def test_divergence_threshold_is_an_absolute_estimate_of_50(small):
     params, _, converged = fit_logit_weights(quasi, yq, np.ones((1, len(yq))), tol=1.5,
                                              start=np.array([near[0], near[1], -49.2]))
     assert not converged.any() and -51 < params[0, 2] < -50
+
+
+def test_iterations_are_counted_from_one(small, monkeypatch):
+    x, y = small
+    calls = []
+    real = fast_logit.loglike
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fast_logit, "loglike", counting)
+    fit = fit_logit(x, y)
+    assert len(calls) == 1 + fit.iterations  # no halving from zero here: one evaluation per iteration
+    monkeypatch.undo()
+    assert fit_logit(x, y, maxiter=fit.iterations).iterations == fit.iterations
+
+
+def test_models_just_below_the_threshold_are_fitted_exactly(small):
+    # settle_above only stops models whose LR is certainly above it: a threshold a little above the exact LR
+    # must not stop the strong predictor's reduced model early
+    x, y = small
+    current = fit_logit(x, y)
+    exact = fit_logit(x[:, [0, 2]], y).llf
+    lr = 2 * (current.llf - exact)
+    for above in (0.01, 0.5, 2.0):
+        llf, _ = fit_without_blocks(x, y, None, current, [[1]], settle_above=lr + above)
+        assert llf[0] == pytest.approx(exact, abs=1e-9)
+
+
+def test_single_threaded_blas_lets_exceptions_through():
+    with pytest.raises(ZeroDivisionError):
+        with single_threaded_blas():
+            1 / 0
