@@ -383,3 +383,11 @@ def test_bad_arguments_raise_clear_errors(kwargs, message):
     arguments.update(kwargs)
     with pytest.raises(ValueError, match=message):
         tables_from_printed_shares(**arguments)
+
+
+def test_sort_order_when_neighbouring_sizes_share_values_of_a():
+    # wide windows: several a per exposed size, so the order must be by size first, then a (not a blend of both)
+    sizes = list(range(199, 0, -1))
+    sol = reconstruct_two_by_two(2.0, (1.0, 3.0), total=200, cases=60, exposed=sizes, decimals=0)
+    pairs = list(zip((sol["a"] + sol["b"]).tolist(), sol["a"].tolist()))
+    assert len(pairs) == 218 and pairs == _brute_force((2.0, 1.0, 3.0), 200, 60, sizes, 0)
