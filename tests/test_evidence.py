@@ -644,3 +644,17 @@ def test_recover_counts_verdicts_follow_what_was_found(table):
                    events_nlbc=pd.NA) == "6 tables fit every printed number"  # Pearson 9.71–10.40 all print as 10
     assert verdict("deyang", "Deyang survey", n_total=7, events_total=pd.NA) == "no integer count fits a printed percentage"
     assert verdict("deyang", "Deyang survey", events_total=pd.NA) == "each printed percentage allows exactly one count"
+
+
+def test_a_printed_share_of_100_percent_is_valid(tmp_path):
+    everyone = {**NEW_STUDY, "events_lbc": "1000", "prev_lbc_pct": "100.0", "prev_lbc_decimals": "1"}
+    loaded = ev.load_evidence(write_copy(tmp_path, extra_rows=[everyone])).set_index("study_id")
+    assert loaded.loc["hypothetical2026", "prev_lbc_value"] == 100.0
+
+
+def test_loaded_table_and_prevalences_have_no_stray_columns(table):
+    assert "index" not in table.columns and table.index.tolist() == list(range(len(table)))
+    prevalence = ev.lbc_prevalence(table)
+    assert list(prevalence.columns) == ["study_id", "label", "construct", "events", "n", "printed_pct", "estimate_pct",
+                                        "ci_low_pct", "ci_high_pct", "events_derived"]
+    assert prevalence.index.tolist() == list(range(len(prevalence)))
