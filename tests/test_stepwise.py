@@ -370,3 +370,35 @@ def test_fit_keeps_the_first_of_equally_good_unconverged_attempts(monkeypatch):
     fake, _ = _fake_logit(fits)
     monkeypatch.setattr(stepwise, "Logit", fake)
     assert _fit(np.zeros(3), np.ones((3, 1)), start=np.array([0.0])) is fits[0]
+
+
+def test_one_unconverged_reduced_model_is_enough_to_list_the_step(monkeypatch):
+    design, y = _separated()
+    real = stepwise._fit
+
+    def fit(yy, x, start=None):
+        result = real(yy, x, start)
+        if x.shape[1] == 2 and np.array_equal(x[:, 1], design["x"].to_numpy()):  # only the model without "rare"
+            result.mle_retvals["converged"] = False
+        return result
+
+    monkeypatch.setattr(stepwise, "_fit", fit)
+    assert backward_lr(design, y, {"x": ["x"], "rare": ["rare"]}).not_converged == [1]
+
+
+def test_fits_print_nothing_and_warn_nothing(monkeypatch, capsys):
+    # the book fails on any stderr output from a cell: an unconverged attempt must stay silent
+    real_logit = stepwise.Logit
+
+    class ShortLogit(real_logit):
+        def fit(self, **options):
+            return super().fit(**{**options, "maxiter": 1})  # every attempt stops unconverged
+
+    monkeypatch.setattr(stepwise, "Logit", ShortLogit)
+    design, y = _separated()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = _fit(y, np.column_stack([np.ones(len(y)), design.to_numpy()]))
+    assert not fit.mle_retvals["converged"]
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
