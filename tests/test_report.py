@@ -8,6 +8,7 @@ import pandas as pd
 
 from fake_analysis import make_fake_analysis
 from leftbehind.report import write_analysis_outputs
+from leftbehind.vocabulary import label
 
 
 def test_write_analysis_outputs(tmp_path):
@@ -55,7 +56,7 @@ def test_views_show_every_step_and_term():
     model = built["models"]["nssi_lbc"]
     steps = steps_view(model)
     assert len(steps) == len(model["steps"])
-    assert list(steps["removed"])[:-1] == [s["removed"] for s in model["steps"][:-1]]
+    assert list(steps["removed"])[:-1] == [label(s["removed"]) for s in model["steps"][:-1]]
     assert steps["removed"].iloc[-1] == "(stop)"
     assert len(terms_view(model)) == len(model["terms"])
 

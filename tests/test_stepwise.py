@@ -402,3 +402,11 @@ def test_fits_print_nothing_and_warn_nothing(monkeypatch, capsys):
     assert not fit.mle_retvals["converged"]
     out = capsys.readouterr()
     assert out.out == "" and out.err == ""
+
+
+def test_missing_values_are_named_not_an_svd_failure():
+    rng = np.random.default_rng(3)
+    design = pd.DataFrame({"a": rng.normal(size=40), "b": rng.normal(size=40)})
+    design.loc[5, "b"] = np.nan
+    with pytest.raises(ValueError, match=r"missing values in b"):
+        backward_lr(design, rng.integers(0, 2, 40), {"a": ["a"], "b": ["b"]})

@@ -35,5 +35,5 @@ def test_a_key_defined_twice_is_an_error_naming_the_file(tmp_path, monkeypatch):
 def test_labels_inside_sentences():
     assert vocab.in_prose("emotion_oriented") == "emotion-oriented coping"
     assert vocab.in_prose("lbc_n") == "LBC (n)"
-    assert vocab.category("mother_edu", "college") == "mother's education: college"
-    assert vocab.category("residence", "county_town") == "residence: county town"
+    assert vocab.describe_category("mother_edu", "college") == "mother's education: college"
+    assert vocab.describe_category("residence", "county_town") == "residence: county town"

@@ -295,8 +295,10 @@ def care_cascade(data: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def cascade_figure(cascade: pd.DataFrame):
-    """Bar chart of the care cascade (counts, with share of the previous stage); returns ``(fig, alt)``."""
+def cascade_figure(cascade: pd.DataFrame, data: str = "synthetic cohort"):
+    """Bar chart of the care cascade (counts, with share of the previous stage); returns ``(fig, alt)``.
+
+    ``data`` names the data in the axis label and alt text (the data tier, e.g. "real survey data")."""
     import matplotlib.pyplot as plt
 
     from leftbehind.figures import PALETTE
@@ -306,7 +308,7 @@ def cascade_figure(cascade: pd.DataFrame):
     ax.barh(ypos, cascade["n"], color=PALETTE[: len(cascade)])
     ax.set_xscale("log")
     ax.set_yticks(ypos, cascade["stage"])
-    ax.set_xlabel("Pupils (log scale) — synthetic cohort")
+    ax.set_xlabel(f"Pupils (log scale) — {data}")
     for y, row in zip(ypos, cascade.itertuples()):
         label = f"{row.n:,}" if row.Index == 0 else f"{row.n:,} ({row.pct_of_previous:.1f} % of previous)"
         ax.text(row.n * 1.08, y, label, va="center", fontsize=9)
@@ -316,7 +318,7 @@ def cascade_figure(cascade: pd.DataFrame):
         f"{r.stage.lower()}: {r.n:,} ({r.pct_of_previous:.1f} % of the previous stage)" for r in cascade.iloc[1:].itertuples()
     )
     alt = (
-        f"Care cascade among {cascade['n'].iloc[0]:,} left-behind children in the synthetic cohort, narrowing at each stage: "
+        f"Care cascade among {cascade['n'].iloc[0]:,} left-behind children in the {data}, narrowing at each stage: "
         f"{steps}."
     )
     return fig, alt

@@ -58,7 +58,7 @@ def in_prose(name) -> str:
     return text
 
 
-def category(name, level) -> str:
+def describe_category(name, level) -> str:
     """A variable's category in words: ``("mother_edu", "college")`` → "mother's education: college"."""
     level_text = vocabulary().get(str(level), str(level).replace("_", " "))
     return f"{in_prose(name)}: {level_text}"
