@@ -518,10 +518,10 @@ def mutate_module(module: str, test_files: list[str], args, equivalents) -> Modu
         if site.status in ("killed", "timeout"):
             result.killed += 1
             result.timeouts += site.status == "timeout"
-        if site.reason:
-            result.equivalent += 1
-            if site.status in ("killed", "timeout"):
+            if site.reason:  # the list is wrong for this one: it counts as killed, not as equivalent
                 print(f"   note: listed equivalent was killed, remove it from the list: {module}.py:{site.line}")
+        elif site.reason:
+            result.equivalent += 1
         shown = site.status + (" (listed equivalent)" if site.reason else "")
         print(f"   [{n:>{width}}/{len(sites)}] {module}.py:{site.line:<4} {site.mutation:<28} "
               f"{shown:<32} {site.seconds:5.1f} s", flush=True)
