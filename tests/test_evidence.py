@@ -658,3 +658,12 @@ def test_loaded_table_and_prevalences_have_no_stray_columns(table):
     assert list(prevalence.columns) == ["study_id", "label", "construct", "events", "n", "printed_pct", "estimate_pct",
                                         "ci_low_pct", "ci_high_pct", "events_derived"]
     assert prevalence.index.tolist() == list(range(len(prevalence)))
+
+
+def test_q_profile_rejects_alpha_outside_zero_one_and_count_words():
+    y, v = HAND["log_or"].to_numpy(), HAND["se"].to_numpy() ** 2
+    for alpha in (0.0, 1.0):
+        with pytest.raises(ValueError, match="strictly between 0 and 1"):
+            ev.q_profile_tau2_ci(y, v, alpha=alpha)
+    assert [ev.count_word(k) for k in range(1, 10)] == ["one", "two", "three", "four", "five", "six", "seven",
+                                                         "eight", "nine"]
