@@ -4,6 +4,7 @@
 #   make book-fresh  re-execute every notebook from scratch, then build (reviewers; CI)
 #   make notebooks   re-execute the stored .ipynb twins that nbval compares against
 #   make bench       run the benchmark scripts and print times
+#   make mutation    mutation testing: would the tests notice a subtly wrong module? [MODULE=x] [ARGS="--sample 20"]
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 UV_VERSION := 0.13.9
 TOOLS := .tools
@@ -18,7 +19,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: env book book-fresh test test-code test-site notebooks chromium bench clean
+.PHONY: env book book-fresh test test-code test-site notebooks chromium bench mutation clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -67,6 +68,10 @@ test-site: env
 
 bench: env
 	$(BIN)/python benchmarks/run_all.py
+
+# Mutation score per module (slow: one test run per mutant; runs niced). MODULE=prevalence for one module.
+mutation: env
+	nice -n 10 $(BIN)/python scripts/mutation.py $(if $(MODULE),--module $(MODULE)) $(ARGS)
 
 clean:
 	rm -rf _build

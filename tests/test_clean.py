@@ -1,6 +1,7 @@
 """Each exclusion reason is counted; no row is lost uncounted."""
 
 from leftbehind.clean import exclude, exclusions_by_reason
+from leftbehind.codebook import load_codebook
 from leftbehind.validate import validate_export
 from rawfactory import valid_row, write_rows
 
@@ -43,3 +44,47 @@ def test_no_row_lost(tmp_path):
     assert flow["collected"] == flow["excluded_incomplete"] + flow["excluded_out_of_range"] + flow["analysed"] == 30
     assert len(result.exclusions) + len(result.kept) == 30
     assert set(result.exclusions["response_id"]).isdisjoint(result.kept["response_id"])
+
+
+# --- Tests that would notice (issue 14, item 8): either parent away, inclusion limits, order and indexes ------------
+
+
+def test_months_required_when_either_parent_is_away(tmp_path):
+    data = [
+        valid_row(1, father_away=1, mother_away=2, months_apart=""),  # father only away: months required
+        valid_row(2, father_away=2, mother_away=1, months_apart=""),  # mother only away: months required
+        valid_row(3, father_away=1, mother_away=1, months_apart=""),  # both away
+        valid_row(4, father_away=2, mother_away=2, months_apart=""),  # neither: months not asked
+        valid_row(5, nssi=2, treatment=""),                            # no NSSI: treatment not asked
+    ]
+    result = cleaned(tmp_path, data)
+    assert list(result.kept["response_id"]) == ["R4", "R5"]
+    assert result.exclusions["first_blank"].tolist() == ["months_apart"] * 3
+
+
+def test_inclusion_limits_are_inclusive(tmp_path):
+    data = [valid_row(1, age=10, grade=4), valid_row(2, age=18, grade=12), valid_row(3, age=19, grade=12),
+            valid_row(4, age=9, grade=4)]
+    result = cleaned(tmp_path, data)
+    assert list(result.kept["response_id"]) == ["R1", "R2"]
+    assert result.exclusions["detail"].tolist() == ["age above 18", "age below 10"]
+
+
+def test_outputs_have_fresh_indexes_and_reasons_in_a_fixed_order(tmp_path):
+    data = [valid_row(1, cs01=""), valid_row(2, age=9, grade=4), valid_row(3), valid_row(4, age=19, grade=12),
+            valid_row(5, age=9, grade=4), valid_row(6)]
+    result = cleaned(tmp_path, data)
+    assert result.kept.index.tolist() == [0, 1] and list(result.kept["response_id"]) == ["R3", "R6"]
+    assert "index" not in result.kept.columns and len(result.kept.columns) == len(load_codebook().names)
+    assert result.exclusions.index.tolist() == [0, 1, 2, 3]
+    assert result.exclusions["response_id"].tolist() == ["R1", "R2", "R4", "R5"]
+    by_reason = exclusions_by_reason(result.exclusions)
+    # by reason (alphabetical), then most frequent first, ties alphabetical by detail
+    assert by_reason.values.tolist() == [
+        ["incomplete", "a required answer is blank", 1],
+        ["out_of_range", "age below 10", 2],
+        ["out_of_range", "age above 18", 1],
+    ]
+    assert by_reason.index.tolist() == [0, 1, 2]
+    ties = exclusions_by_reason(result.exclusions[result.exclusions["response_id"] != "R5"])
+    assert ties["detail"].tolist() == ["a required answer is blank", "age above 18", "age below 10"]

@@ -33,3 +33,21 @@ def test_lbc_stage_help(tmp_path):
     assert list(out["nssi"]) == [0, 0, 1, 1, 1]
     assert list(out["stage"].cat.categories) == ["primary", "junior", "senior"]
     assert "treatment" not in out.columns
+
+
+# --- Tests that would notice (issue 14, item 8): mother-only away, blank months, default codebook ------------------
+
+
+def test_mother_only_away_and_blank_months(tmp_path):
+    data = [
+        valid_row(1, father_away=2, mother_away=1, months_apart=8),   # mother only: LBC
+        valid_row(2, father_away=2, mother_away=2, months_apart=""),  # neither away, months not asked
+        valid_row(3, father_away=1, mother_away=2, months_apart=6),   # father only, exactly 6 months: LBC
+    ]
+    out = derived(tmp_path, data).set_index("response_id")
+    assert out["mother_away"].tolist() == [True, False, False]
+    assert out["father_away"].tolist() == [False, False, True]
+    assert out["lbc"].tolist() == [True, False, True]
+    assert out["months_apart"].tolist() == [8, 0, 6]
+    assert out["age"].dtype == int and out["grade"].tolist() == [6, 6, 6]
+    assert out.loc["R1", "only_child"] == "no" and out.loc["R1", "boarder"] == "no"

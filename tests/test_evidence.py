@@ -282,6 +282,116 @@ def test_overview_marks_derived_counts(table):
 
 
 
+# --- Tests that would notice (issue 14, item 8): per-study CIs, prevalence rows, pooling details ------------------
+
+Z975 = 1.959963984540054
+
+
+def test_per_study_confidence_intervals_are_95_percent_woolf(table):
+    effects = ev.study_odds_ratios(table).set_index("study_id")
+    assert len(effects) >= 2
+    for study_id, row in table.set_index("study_id").loc[effects.index].iterrows():
+        a, n1, c, n0 = (int(row[k]) for k in ("events_lbc", "n_lbc", "events_nlbc", "n_nlbc"))
+        b, d = n1 - a, n0 - c
+        log_or = math.log(a * d / (b * c))
+        se = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+        got = effects.loc[study_id]
+        assert got["odds_ratio"] == pytest.approx(a * d / (b * c), rel=1e-12)
+        assert got["ci_low"] == pytest.approx(math.exp(log_or - Z975 * se), rel=1e-9)
+        assert got["ci_high"] == pytest.approx(math.exp(log_or + Z975 * se), rel=1e-9)
+        derived = any(ev.is_derived(row, k) for k in ("events_lbc", "events_nlbc", "n_lbc", "n_nlbc"))
+        assert got["counts_derived"] == derived
+        assert got["label"] == row["label"] and got["age_group"] == row["age_group"]
+    assert effects.loc["yu2023", "counts_derived"] and ev.two_by_two(table.set_index("study_id").loc["yu2023"]).tolist() \
+        == [[243, 3596 - 243], [300, 5854 - 300]]
+
+
+def test_every_prevalence_row_against_its_counts_or_its_print(table):
+    prevalence = ev.lbc_prevalence(table).set_index("study_id")
+    once = ev.counted_once(table).set_index("study_id")
+    expected = [s for s, r in once.iterrows() if not (pd.isna(r["events_lbc"]) or pd.isna(r["n_lbc"]))
+                or not pd.isna(r["prev_lbc_value"])]
+    assert sorted(prevalence.index) == sorted(expected)
+    for study_id, got in prevalence.iterrows():
+        row = once.loc[study_id]
+        if pd.isna(row["events_lbc"]) or pd.isna(row["n_lbc"]):
+            assert got["estimate_pct"] == row["prev_lbc_value"] and math.isnan(got["ci_high_pct"])
+            assert not got["events_derived"]
+        else:
+            low, high = wilson(int(row["events_lbc"]), int(row["n_lbc"]))
+            assert got["estimate_pct"] == pytest.approx(100 * row["events_lbc"] / row["n_lbc"], rel=1e-12)
+            assert got["ci_low_pct"] == pytest.approx(100 * low, rel=1e-9)
+            assert got["ci_high_pct"] == pytest.approx(100 * high, rel=1e-9)
+            assert got["events_derived"] == ev.is_derived(row, "events_lbc")
+    assert prevalence.loc["tian2019", "events_derived"]
+    # within each construct, lowest prevalence first
+    for _, part in prevalence.groupby("construct", sort=False):
+        assert part["estimate_pct"].is_monotonic_increasing
+
+
+def test_prevalence_of_rows_without_any_lbc_number_is_empty(table):
+    blank = table.assign(events_lbc=pd.NA, n_lbc=pd.NA, prev_lbc_value=np.nan)
+    assert ev.lbc_prevalence(blank).empty
+    only_print = table.assign(events_lbc=pd.NA)
+    assert ev.lbc_prevalence(only_print)["ci_low_pct"].isna().all()
+
+
+def test_pooled_weights_statistics_and_summary():
+    pooled = ev.pool_odds_ratios(HAND, method="dl")
+    assert pooled.k == 3 and pooled.studies == ("a", "b", "c") and pooled.method_name == "DerSimonian–Laird"
+    v = HAND["se"].to_numpy() ** 2
+    w = 1 / (v + pooled.tau2)
+    np.testing.assert_allclose(pooled.weights, w / w.sum(), rtol=1e-9)
+    from scipy import stats
+
+    assert pooled.q_pvalue == pytest.approx(stats.chi2.sf(pooled.q, 2), rel=1e-12)
+    summary = ev.pooled_summary(pooled)["value"]
+    assert summary["τ² estimator"] == "DerSimonian–Laird" and summary["studies (k)"] == 3
+    assert summary["pooled OR"] == f"{pooled.odds_ratio:.2f}" and summary["Q degrees of freedom"] == 2
+    assert summary["Cochran's Q"] == f"{pooled.q:.2f}" and summary["Q p-value"] == f"{pooled.q_pvalue:.3f}"
+    assert summary["I² (%)"] == f"{100 * pooled.i2:.1f}" and summary["τ²"] == f"{pooled.tau2:.4f}"
+    # truncated DL: the fixed-effect weights
+    similar = pd.DataFrame({"study_id": ["a", "b"], "construct": "nssi", "log_or": [0.30, 0.31], "se": [0.1, 0.2]})
+    fixed = ev.pool_odds_ratios(similar, method="dl")
+    np.testing.assert_allclose(fixed.weights, [0.8, 0.2], rtol=1e-9)
+    assert fixed.log_or == pytest.approx(0.8 * 0.30 + 0.2 * 0.31)
+    with pytest.raises(UserError, match="pooling method must be one of pm, dl"):
+        ev.pool_odds_ratios(HAND, method="reml")
+
+
+def test_i_squared_edges():
+    assert ev.i_squared(2.0, 2) == 0.0 and ev.i_squared(-1.0, 1) == 0.0 and ev.i_squared(4.0, 1) == pytest.approx(0.75)
+
+
+def test_forest_rows_carry_every_number(table):
+    published = load_published("zheng2025")
+    effects = ev.study_odds_ratios(table)
+    nssi = effects[effects["construct"] == "nssi"]
+    pooled = ev.pool_odds_ratios(nssi)
+    rows = ev.forest_rows(effects, pooled, published)
+    studies = rows[rows["kind"] == "study"]
+    ordered = pd.concat([effects[effects["construct"] == c] for c in ev.CONSTRUCTS])
+    assert studies["odds_ratio"].tolist() == ordered["odds_ratio"].tolist()
+    assert studies["ci_low"].tolist() == ordered["ci_low"].tolist()
+    pooled_row = rows[rows["kind"] == "pooled"].iloc[0]
+    assert pooled_row["label"] == f"Pooled NSSI (Paule–Mandel, k = {len(nssi)})"
+    assert (pooled_row["odds_ratio"], pooled_row["ci_low"], pooled_row["ci_high"]) == \
+        (pooled.odds_ratio, pooled.ci_low, pooled.ci_high)
+    hksj = rows[rows["kind"] == "pooled_hksj"].iloc[0]
+    assert (hksj["ci_low"], hksj["ci_high"]) == (pooled.hksj_ci_low, pooled.hksj_ci_high)
+    last = rows[rows["kind"] == "published"].iloc[0]
+    assert last["label"] == f"Zheng et al. 2025 (published, k = {int(published.loc['k_studies', 'value'])})"
+    assert last["ci_low"] == float(published.loc["pooled_or_ci_low", "value"])
+    assert last["odds_ratio"] == float(published.loc["pooled_or", "value"])
+    without = ev.forest_rows(effects, None, published)
+    assert set(without["kind"]) == {"study", "published"} and len(without) == len(effects) + 1
+    alt = ev.forest_alt(without, None)
+    assert "Heterogeneity" not in alt and alt.startswith("Forest plot")
+    below = rows.assign(ci_low=[0.5] + rows["ci_low"].tolist()[1:])
+    assert "Not every study's interval excludes 1." in ev.forest_alt(below, pooled)
+
+
+
 # --- small-k care: Hartung–Knapp, prediction interval, Q-profile τ² CI -------------------------------------------
 
 # R meta::metabin(sm="OR", method.tau="DL", hakn=TRUE) on 17 trials, as stored with statsmodels' own tests
@@ -534,3 +644,26 @@ def test_recover_counts_verdicts_follow_what_was_found(table):
                    events_nlbc=pd.NA) == "6 tables fit every printed number"  # Pearson 9.71–10.40 all print as 10
     assert verdict("deyang", "Deyang survey", n_total=7, events_total=pd.NA) == "no integer count fits a printed percentage"
     assert verdict("deyang", "Deyang survey", events_total=pd.NA) == "each printed percentage allows exactly one count"
+
+
+def test_a_printed_share_of_100_percent_is_valid(tmp_path):
+    everyone = {**NEW_STUDY, "events_lbc": "1000", "prev_lbc_pct": "100.0", "prev_lbc_decimals": "1"}
+    loaded = ev.load_evidence(write_copy(tmp_path, extra_rows=[everyone])).set_index("study_id")
+    assert loaded.loc["hypothetical2026", "prev_lbc_value"] == 100.0
+
+
+def test_loaded_table_and_prevalences_have_no_stray_columns(table):
+    assert "index" not in table.columns and table.index.tolist() == list(range(len(table)))
+    prevalence = ev.lbc_prevalence(table)
+    assert list(prevalence.columns) == ["study_id", "label", "construct", "events", "n", "printed_pct", "estimate_pct",
+                                        "ci_low_pct", "ci_high_pct", "events_derived"]
+    assert prevalence.index.tolist() == list(range(len(prevalence)))
+
+
+def test_q_profile_rejects_alpha_outside_zero_one_and_count_words():
+    y, v = HAND["log_or"].to_numpy(), HAND["se"].to_numpy() ** 2
+    for alpha in (0.0, 1.0):
+        with pytest.raises(ValueError, match="strictly between 0 and 1"):
+            ev.q_profile_tau2_ci(y, v, alpha=alpha)
+    assert [ev.count_word(k) for k in range(1, 10)] == ["one", "two", "three", "four", "five", "six", "seven",
+                                                         "eight", "nine"]

@@ -69,3 +69,49 @@ def test_grim_classic_example():
 def test_bad_denominator_raises():
     with pytest.raises(ValueError):
         consistent_numerators(5.0, 1, 0)
+
+
+# --- Tests that would notice (issue 14, item 8): 100 % and 0 % shares, n = 1, items, the window's width -------------
+
+
+def test_all_and_none_shares_reach_the_ends():
+    # 100.0 % of 7 can only be 7/7; 0.0 % only 0/7: the end points of 0..n must both be searched
+    assert consistent_numerators(100.0, 1, 7) == [7]
+    assert consistent_numerators(0.0, 1, 7) == [0]
+    assert consistent_numerators(100, 0, 1) == [1] and consistent_numerators(0, 0, 1) == [0]
+    # with 1,000 children 0.0 % admits 0 only (0.1 % is 1/1000); 100.0 % admits 1000 only
+    table = consistent_denominators(0.0, 1, [7, 1000]).set_index("denominator")
+    assert table.loc[7].tolist() == [0, 0, 1] and table.loc[1000].tolist() == [0, 0, 1]
+    table = consistent_denominators(100.0, 1, [7, 1000]).set_index("denominator")
+    assert table.loc[7].tolist() == [7, 7, 1] and table.loc[1000].tolist() == [1000, 1000, 1]
+    # 0 % at whole percents allows up to 0.5 % of 200 = 1 child
+    assert consistent_numerators(0, 0, 200) == [0, 1]
+    assert consistent_denominators(0, 0, [200]).iloc[0].tolist() == [200, 0, 1, 2]
+
+
+def test_window_is_half_a_printed_unit_wide():
+    low, high = printed_window(4.6, 1)
+    assert low == pytest.approx(4.55, abs=1e-8) and high == pytest.approx(4.65, abs=1e-8)
+    low, high = printed_window(22, 0)
+    assert low == pytest.approx(21.5, abs=1e-8) and high == pytest.approx(22.5, abs=1e-8)
+    assert rounds_to(4.55, 4.6, 1) and rounds_to(4.65, 4.6, 1) and not rounds_to(4.5499, 4.6, 1)
+    assert rounds_to([4.5, 4.6, 4.7], 4.6, 1).tolist() == [False, True, False]
+
+
+def test_reverse_search_counts_every_numerator():
+    # 22 % of 282 at whole percents: 61, 62, 63 (see test_whole_percent_is_coarser)
+    assert consistent_denominators(22, 0, [282]).iloc[0].tolist() == [282, 61, 63, 3]
+
+
+def test_grim_with_several_items():
+    # a 2-item scale answered by 3 people: sums are integers, the mean of item means moves in steps of 1/6
+    assert grim_mean_consistent(2.17, 2, 3, items=2)  # 13/6 = 2.1667
+    assert not grim_mean_consistent(2.17, 2, 3, items=1)  # thirds: 2.00, 2.33
+    assert grim_mean_consistent(2.33, 2, 3, items=1)
+    assert not grim_mean_consistent(2.25, 2, 3, items=2)  # 2.1667 and 2.3333 only
+
+
+def test_no_numerator_beyond_the_denominator():
+    # 299/300 = 99.7 % and 300/300 print as 100 % at whole percents; 301/300 would too, but cannot exist
+    assert consistent_numerators(100, 0, 300) == [299, 300]
+    assert consistent_denominators(100, 0, [300]).iloc[0].tolist() == [300, 299, 300, 2]

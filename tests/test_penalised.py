@@ -249,3 +249,179 @@ def test_table_labels_wald_columns():
     assert list(table.columns) == ["b", "se", "p_wald", "or", "ci_low_wald", "ci_high_wald"]
     full = firth_logit(design, y).full_table(profile=False)
     assert "p_plr" in full.columns and "ci_low_profile" not in full.columns
+# --- Tests that would notice (issue 14, item 8): the Firth table, the penalised likelihood, options, L1 helpers ---
+
+from scipy import stats as _stats  # noqa: E402
+
+from leftbehind.penalised import Z95, l1_entry_order, standardise  # noqa: E402
+
+
+def _penalised_by_hand(x, y, beta):
+    eta = x @ beta
+    p = 1 / (1 + np.exp(-eta))
+    llf = np.sum(y * np.log(p) + (1 - y) * np.log1p(-p))
+    info = x.T @ np.diag(p * (1 - p)) @ x
+    return llf + 0.5 * np.log(np.linalg.det(info)), llf
+
+
+def test_firth_estimate_maximises_the_penalised_likelihood(endometrial):
+    design = endometrial[["NV", "PI", "EH"]]
+    fit = firth_logit(design, endometrial["HG"])
+    x = design.assign(const=1.0)[["const", "NV", "PI", "EH"]].to_numpy(float)
+    y = endometrial["HG"].to_numpy(float)
+    beta = fit.params[["const", "NV", "PI", "EH"]].to_numpy()
+    penalised, llf = _penalised_by_hand(x, y, beta)
+    assert fit.penalised_llf == pytest.approx(penalised, rel=1e-10)
+    assert fit.llf == pytest.approx(llf, rel=1e-10)
+    # the gradient of the penalised log-likelihood vanishes at the estimate (central differences)
+    for j in range(4):
+        e = np.zeros(4)
+        e[j] = 1e-5
+        slope = (_penalised_by_hand(x, y, beta + e)[0] - _penalised_by_hand(x, y, beta - e)[0]) / 2e-5
+        assert abs(slope) < 1e-5
+    info = x.T @ np.diag((p := 1 / (1 + np.exp(-x @ beta))) * (1 - p)) @ x
+    np.testing.assert_allclose(fit.bse[["const", "NV", "PI", "EH"]], np.sqrt(np.diag(np.linalg.inv(info))), rtol=1e-8)
+    assert 3 <= fit.iterations < 50
+
+
+def test_firth_table_is_wald(endometrial):
+    fit = firth_logit(endometrial[["NV", "PI", "EH"]], endometrial["HG"])
+    table = fit.table()
+    for term in ("const", "NV", "PI", "EH"):
+        b, se = fit.params[term], fit.bse[term]
+        assert table.loc[term, "b"] == b and table.loc[term, "se"] == se
+        assert table.loc[term, "p_wald"] == pytest.approx(2 * _stats.norm.sf(abs(b / se)), rel=1e-12)
+        assert table.loc[term, "or"] == pytest.approx(np.exp(b), rel=1e-12)
+        assert table.loc[term, "ci_low_wald"] == pytest.approx(np.exp(b - 1.959963984540054 * se), rel=1e-12)
+        assert table.loc[term, "ci_high_wald"] == pytest.approx(np.exp(b + 1.959963984540054 * se), rel=1e-12)
+    assert Z95 == pytest.approx(1.959963984540054)
+
+
+def test_firth_options(endometrial):
+    design, y = endometrial[["NV", "PI", "EH"]], endometrial["HG"]
+    default = firth_logit(design, y)
+    manual = firth_logit(design.assign(const=1.0)[["const", "NV", "PI", "EH"]], y, add_constant=False)
+    np.testing.assert_allclose(manual.params.to_numpy(), default.params.to_numpy(), atol=1e-9)
+    assert list(default.params.index) == ["const", "NV", "PI", "EH"]
+    short = firth_logit(design, y, max_step=0.05)  # capped steps: more iterations, same answer
+    np.testing.assert_allclose(short.params.to_numpy(), default.params.to_numpy(), atol=1e-8)
+    assert short.iterations > default.iterations
+    with pytest.raises(RuntimeError, match="did not converge in 2 iterations"):
+        firth_logit(design, y, maxiter=2)
+    loose = firth_logit(design, y, tol=1e-2)
+    assert loose.iterations < default.iterations
+
+
+def test_events_per_variable_uses_the_rarer_outcome():
+    assert events_per_variable([1] * 90 + [0] * 10, 5) == {"events": 90, "non_events": 10, "parameters": 5, "epv": 2.0}
+
+
+def test_standardise_and_constant_columns():
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0, 6.0], "b": [0, 0, 1, 1]})
+    out = standardise(frame)
+    np.testing.assert_allclose(out.mean(), 0, atol=1e-15)
+    np.testing.assert_allclose(out.std(ddof=0), 1)
+    np.testing.assert_allclose(out["b"], [-1, -1, 1, 1])
+    with pytest.raises(ValueError, match="constant column"):
+        standardise(frame.assign(c=2.0))
+
+
+def test_l1_grid_runs_from_the_smallest_penalty_that_removes_everything():
+    rng = np.random.default_rng(4)
+    design = pd.DataFrame({"x1": rng.normal(size=300), "x2": rng.normal(size=300)})
+    y = (rng.random(300) < 1 / (1 + np.exp(-(0.8 * design["x1"])))).astype(float)
+    path = l1_path(design, y, n_alphas=5, min_ratio=0.01)
+    x = standardise(design).to_numpy()
+    alpha_max = np.max(np.abs(x.T @ (y - y.mean())))
+    np.testing.assert_allclose(path["alpha"], alpha_max * np.logspace(0, -2, 5), rtol=1e-12)
+    assert list(path.columns) == ["alpha", "x1", "x2"]
+    assert (path.iloc[0, 1:].abs() < 1e-8).all() and abs(path.iloc[-1]["x1"]) > 0.3
+    # just below alpha_max, x1 (the true predictor) is the first to enter
+    assert path.iloc[1]["x1"] != 0
+
+
+def test_l1_entry_order_by_hand():
+    path = pd.DataFrame({"alpha": [8.0, 4.0, 2.0, 1.0], "a": [0, 0.1, 0.2, 0.3], "b[1]": [0, 0, 0, -0.1],
+                         "b[2]": [0, 0, 0.05, 0.0], "c": [0, 0.2, 0.1, 0.1], "d": [0, 0, 0, 0]})
+    order = l1_entry_order(path, {"a": ["a"], "b": ["b[1]", "b[2]"], "c": ["c"], "d": ["d"]})
+    assert order["entry_alpha"].tolist()[:3] == [4.0, 2.0, 4.0] and np.isnan(order.loc["d", "entry_alpha"])
+    assert order["entry_rank"].tolist()[:3] == [1.0, 3.0, 1.0] and np.isnan(order.loc["d", "entry_rank"])
+
+
+def test_singular_information_has_no_penalised_likelihood():
+    from leftbehind.penalised import _penalised_loglike
+
+    x = np.column_stack([np.ones(6), np.arange(6.0), 2 * np.arange(6.0)])
+    y = np.array([0, 1, 0, 1, 1, 0.0])
+    value, llf = _penalised_loglike(x, y, np.zeros(3))
+    assert value == -np.inf and llf == pytest.approx(6 * np.log(0.5))
+
+
+def test_firth_halves_a_step_that_lowers_the_penalised_likelihood(endometrial, monkeypatch):
+    import leftbehind.penalised as penalised
+
+    design, y = endometrial[["NV", "PI", "EH"]], endometrial["HG"]
+    plain = firth_logit(design, y)
+    real = penalised._penalised_loglike
+    seen = []
+
+    def first_candidate_is_worse(x, yy, beta):
+        seen.append(beta.copy())
+        value, llf = real(x, yy, beta)
+        return (-np.inf if len(seen) == 2 else value), llf  # call 1: the start; call 2: the first full step
+
+    monkeypatch.setattr(penalised, "_penalised_loglike", first_candidate_is_worse)
+    halved = firth_logit(design, y)
+    np.testing.assert_allclose(halved.params.to_numpy(), plain.params.to_numpy(), atol=1e-8)
+    # the third evaluation is the same step halved: half-way between the start (zeros) and the rejected candidate
+    np.testing.assert_allclose(seen[2], seen[1] / 2, rtol=1e-12)
+    assert len(seen) >= plain.iterations + 3  # start, the rejected step, its half, ..., the final evaluation
+
+
+def _first_firth_step(x, y):
+    """From beta = 0 every p is 1/2, so the modified score is X'(y - 1/2) and the information X'X / 4."""
+    return np.linalg.solve(0.25 * x.T @ x, x.T @ (y - 0.5))
+
+
+def test_firth_steps_iterations_and_convergence(endometrial, monkeypatch):
+    import leftbehind.penalised as penalised
+
+    design, y = endometrial[["NV", "PI", "EH"]], endometrial["HG"]
+    x = design.assign(const=1.0)[["const", "NV", "PI", "EH"]].to_numpy(float)
+    yv = y.to_numpy(float)
+    real = penalised._penalised_loglike
+    seen = []
+
+    def counting(xx, yy, beta):
+        seen.append(beta.copy())
+        return real(xx, yy, beta)
+
+    monkeypatch.setattr(penalised, "_penalised_loglike", counting)
+    fit = firth_logit(design, y)
+    # no halving on these data: the start, one evaluation per iteration, the final one
+    assert len(seen) == fit.iterations + 2
+    step = _first_firth_step(x, yv)
+    assert np.max(np.abs(step)) < 5  # below max_step = 5: the first candidate is the full step (t = 1)
+    np.testing.assert_allclose(seen[1], step, rtol=1e-10)
+    seen.clear()
+    capped = firth_logit(design, y, max_step=0.05)  # capped: the same direction, largest change 0.05
+    np.testing.assert_allclose(seen[1], step * 0.05 / np.max(np.abs(step)), rtol=1e-10)
+    assert capped.iterations > fit.iterations
+    # converged: the modified score X'(y - p + h (1/2 - p)) vanishes at the estimate
+    beta = fit.params[["const", "NV", "PI", "EH"]].to_numpy()
+    p = 1 / (1 + np.exp(-x @ beta))
+    w = p * (1 - p)
+    hat = np.diag(np.sqrt(w)[:, None] * x @ np.linalg.inv(x.T @ (w[:, None] * x)) @ (x * np.sqrt(w)[:, None]).T)
+    assert np.max(np.abs(x.T @ (yv - p + hat * (0.5 - p)))) < 1e-8
+    # exactly as many iterations as it needs are enough
+    monkeypatch.undo()
+    assert firth_logit(design, y, maxiter=fit.iterations).iterations == fit.iterations
+
+
+def test_l1_default_grid():
+    rng = np.random.default_rng(2)
+    design = pd.DataFrame({"x1": rng.normal(size=200), "x2": rng.normal(size=200)})
+    y = (rng.random(200) < 0.3).astype(float)
+    path = l1_path(design, y)
+    assert len(path) == 25
+    assert path["alpha"].iloc[-1] == pytest.approx(0.005 * path["alpha"].iloc[0], rel=1e-12)

@@ -45,3 +45,24 @@ def test_factor_scores_are_item_means():
     table = alpha_by_factor(pd.DataFrame({i: np.arange(10) % 4 + 1 for i in cb.items}), cb)
     assert list(table["n_items"]) == [6, 6, 5, 5, 5, 4, 5]
     assert np.allclose(table["alpha"], 1.0)
+
+
+# --- Tests that would notice (issue 14, item 8): the smallest valid input, the default codebook --------------------
+
+
+def test_alpha_needs_two_respondents_and_accepts_exactly_two():
+    with pytest.raises(ValueError, match="two items and two respondents"):
+        cronbach_alpha(pd.DataFrame({"a": [1.0], "b": [2.0]}))
+    with pytest.raises(ValueError, match="two items and two respondents"):
+        cronbach_alpha(pd.DataFrame({"a": [1.0, np.nan], "b": [2.0, 3.0]}))  # one complete row
+    # two respondents, two items: variances 0.5 and 2, totals (3, 6) variance 4.5 -> 2 * (1 - 2.5/4.5)
+    assert cronbach_alpha(pd.DataFrame({"a": [1.0, 2.0], "b": [2.0, 4.0]})) == pytest.approx(2 * (1 - 2.5 / 4.5))
+
+
+def test_default_codebook_is_used_when_none_is_given():
+    cb = load_codebook()
+    raw = pd.DataFrame({item: [1, 2, 3, 4] for item in cb.items})
+    pd.testing.assert_frame_equal(factor_scores(raw), factor_scores(raw, cb))
+    pd.testing.assert_frame_equal(alpha_by_factor(raw + (np.arange(4) % 2)[:, None]),
+                                  alpha_by_factor(raw + (np.arange(4) % 2)[:, None], cb))
+    assert alpha_by_factor(raw, cb)["mean"].tolist() == [2.5] * 7

@@ -164,6 +164,246 @@ def test_separated_category_does_not_stop_the_elimination():
     assert lr > 5  # an empty category is informative, not noise
 
 
+# --- Tests that would notice (issue 14, item 8): convergence record, the fallback fit, thresholds, small records ----
+
+import statsmodels.api as sm  # noqa: E402
+
+from leftbehind import stepwise  # noqa: E402
+from leftbehind.stepwise import P_ENTER, Step, _fit, _start_without  # noqa: E402
+
+
+def _small_problem():
+    """x0 strong, x1 weak, x2 and the 3-level g pure noise; 600 rows (fast)."""
+    rng = np.random.default_rng(20231)
+    n = 600
+    design = pd.DataFrame(rng.normal(size=(n, 3)), columns=["x0", "x1", "x2"])
+    group = rng.integers(0, 3, size=n)
+    design["g[b]"] = (group == 1).astype(float)
+    design["g[c]"] = (group == 2).astype(float)
+    eta = -0.4 + 1.0 * design["x0"] + 0.25 * design["x1"]
+    y = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float)
+    blocks = {"x0": ["x0"], "x1": ["x1"], "x2": ["x2"], "g": ["g[b]", "g[c]"]}
+    return design, y, blocks
+
+
+def _llf(design, y, columns):
+    x = np.column_stack([np.ones(len(y))] + [design[c].to_numpy() for c in columns])
+    return sm.Logit(y, x).fit(disp=0).llf
+
+
+def test_small_path_against_independent_refits():
+    design, y, blocks = _small_problem()
+    result = backward_lr(design, y, blocks)
+    current = list(blocks)
+    for step in result.steps:
+        assert step.variables == current
+        cols = [c for v in current for c in blocks[v]]
+        full = _llf(design, y, cols)
+        assert step.minus_2ll == pytest.approx(-2 * full, rel=1e-9)
+        for name in current:
+            reduced = _llf(design, y, [c for v in current if v != name for c in blocks[v]])
+            lr = 2 * (full - reduced)
+            assert step.tests[name]["lr"] == pytest.approx(lr, rel=1e-6, abs=1e-9)
+            assert step.tests[name]["p"] == pytest.approx(stats.chi2.sf(lr, len(blocks[name])), rel=1e-6, abs=1e-12)
+        if step.removed:
+            current = [v for v in current if v != step.removed]
+    assert result.retained == current and "x0" in result.retained and "g" not in result.retained
+    assert result.columns == ["const"] + [c for v in result.retained for c in blocks[v]]
+    assert result.not_converged == []
+    assert result.fit.llf == pytest.approx(_llf(design, y, result.columns[1:]), rel=1e-9)
+    for name, test in result.reentry.items():
+        wider = _llf(design, y, result.columns[1:] + blocks[name])
+        lr = 2 * (wider - result.fit.llf)
+        assert test["lr"] == pytest.approx(lr, rel=1e-6, abs=1e-9)
+        assert test["df"] == len(blocks[name])
+        assert test["would_reenter"] == float(test["p"] < P_ENTER)
+
+
+def test_steps_table_and_step_records():
+    design, y, blocks = _small_problem()
+    result = backward_lr(design, y, blocks)
+    table = result.steps_table()
+    assert len(table) == sum(len(s.tests) for s in result.steps)
+    assert table["removed"].sum() == len(result.steps) - 1
+    first = result.steps[0]
+    row = table[(table["step"] == 1) & (table["variable"] == "g")].iloc[0]
+    assert row["df"] == 2 and row["p"] == first.tests["g"]["p"] and row["lr_chi2"] == first.tests["g"]["lr"]
+    assert row["minus_2ll_step"] == first.minus_2ll and row["removed"] == (first.removed == "g")
+    record = first.as_dict()
+    assert record["step"] == 1 and record["variables"] == list(blocks) and record["removed"] == first.removed
+    assert record["tests"]["g"] == {"lr": first.tests["g"]["lr"], "df": 2.0, "p": first.tests["g"]["p"]}
+    assert Step(3, ["a"], 10.0, {}, None).as_dict() == {"step": 3, "variables": ["a"], "minus_2ll": 10.0,
+                                                       "tests": {}, "removed": None}
+
+
+def test_removal_threshold_is_strict_and_can_empty_the_model():
+    design, y, blocks = _small_problem()
+    first = backward_lr(design, y, blocks).steps[0]
+    worst = max(first.tests.values(), key=lambda t: t["p"])["p"]
+    # p exactly at the threshold stays in the model ("exceeds p_remove" removes)
+    at = backward_lr(design, y, blocks, p_remove=worst)
+    assert at.steps[0].removed is None and len(at.steps) == 1 and at.retained == list(blocks)
+    # with p_remove below every p, everything goes; the last step has no variables and no tests
+    everything = backward_lr(design, y, blocks, p_remove=-1.0)
+    assert everything.retained == [] and everything.steps[-1].variables == [] and everything.steps[-1].tests == {}
+    assert everything.steps[-1].removed is None and len(everything.steps) == len(blocks) + 1
+    assert everything.columns == ["const"] and sorted(everything.reentry) == sorted(blocks)
+    assert everything.fit.llf == pytest.approx(_llf(design, y, []), rel=1e-9)
+
+
+def test_lr_statistic_is_never_negative():
+    assert lr_test(-100.0, -99.5, 1) == {"lr": 0.0, "df": 1.0, "p": 1.0}
+
+
+def test_warm_start_moves_the_dropped_columns_into_the_constant():
+    params = {0: 1.0, 1: 2.0, 2: 3.0, 3: -4.0}
+    means = np.array([1.0, 0.5, 0.25, 0.5])
+    np.testing.assert_allclose(_start_without(params, [0, 1], [2, 3], means), [1.0 + 0.75 - 2.0, 2.0])
+    np.testing.assert_allclose(_start_without(params, [0, 2], [1], means), [2.0, 3.0])
+
+
+def _separated():
+    rng = np.random.default_rng(5)
+    n = 400
+    design = pd.DataFrame({"x": rng.normal(size=n), "rare": (rng.random(n) < 0.08).astype(float)})
+    y = (rng.random(n) < 1 / (1 + np.exp(-(-0.3 + 0.8 * design["x"])))).astype(float)
+    y[design["rare"] == 1] = 0.0
+    return design, y
+
+
+def _mark_unconverged(monkeypatch, n_columns):
+    """Let every fit with ``n_columns`` design columns report non-convergence (real data rarely do here)."""
+    real = stepwise._fit
+
+    def fit(y, x, start=None):
+        result = real(y, x, start)
+        if x.shape[1] == n_columns:
+            result.mle_retvals["converged"] = False
+        return result
+
+    monkeypatch.setattr(stepwise, "_fit", fit)
+
+
+def test_unconverged_current_model_is_listed(monkeypatch):
+    design, y = _separated()
+    _mark_unconverged(monkeypatch, 3)  # the model with both variables
+    result = backward_lr(design, y, {"x": ["x"], "rare": ["rare"]})
+    assert result.retained == ["x", "rare"] and result.not_converged == [1]
+
+
+def test_unconverged_reduced_model_is_listed(monkeypatch):
+    design, y = _separated()
+    _mark_unconverged(monkeypatch, 2)  # the one-variable models fitted for the LR tests
+    result = backward_lr(design, y, {"x": ["x"], "rare": ["rare"]})
+    assert result.not_converged == [1]
+    monkeypatch.undo()
+    design, y, blocks = _small_problem()
+    _mark_unconverged(monkeypatch, 99)  # none
+    assert backward_lr(design, y, blocks).not_converged == []
+
+
+class _FakeFit:
+    def __init__(self, llf, converged):
+        self.llf = llf
+        self.mle_retvals = {"converged": converged}
+
+
+def _fake_logit(results):
+    calls = []
+
+    class FakeLogit:
+        def __init__(self, y, x, check_rank=False):
+            pass
+
+        def fit(self, **options):
+            calls.append(options)
+            outcome = results[len(calls) - 1]
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
+
+    return FakeLogit, calls
+
+
+def test_fit_tries_warm_start_then_newton_then_bfgs(monkeypatch):
+    fits = [np.linalg.LinAlgError("singular"), _FakeFit(float("nan"), True), _FakeFit(-12.0, False)]
+    fake, calls = _fake_logit(fits)
+    monkeypatch.setattr(stepwise, "Logit", fake)
+    fit = _fit(np.zeros(3), np.ones((3, 1)), start=np.array([0.5]))
+    assert fit is fits[2]
+    assert [c["method"] for c in calls] == ["newton", "newton", "bfgs"]
+    assert calls[0]["start_params"].tolist() == [0.5] and calls[0]["maxiter"] == 50
+    assert calls[1]["maxiter"] == 100 and calls[2]["maxiter"] == 2000 and "start_params" not in calls[1]
+
+
+def test_fit_returns_the_first_converged_and_else_the_best(monkeypatch):
+    fits = [_FakeFit(-10.0, False), _FakeFit(-9.0, True), _FakeFit(-1.0, True)]
+    fake, calls = _fake_logit(fits)
+    monkeypatch.setattr(stepwise, "Logit", fake)
+    assert _fit(np.zeros(3), np.ones((3, 1)), start=np.array([0.0])) is fits[1] and len(calls) == 2
+    fits = [_FakeFit(-10.0, False), _FakeFit(-9.0, False), _FakeFit(-11.0, False)]
+    fake, calls = _fake_logit(fits)
+    monkeypatch.setattr(stepwise, "Logit", fake)
+    assert _fit(np.zeros(3), np.ones((3, 1)), start=np.array([0.0])) is fits[1]
+    fits = [_FakeFit(-9.0, False), _FakeFit(-10.0, False)]
+    fake, calls = _fake_logit(fits)
+    monkeypatch.setattr(stepwise, "Logit", fake)
+    assert _fit(np.zeros(3), np.ones((3, 1))) is fits[0] and len(calls) == 2
+
+
+def test_fit_with_no_finite_likelihood_is_an_error(monkeypatch):
+    fake, _ = _fake_logit([_FakeFit(float("-inf"), True), np.linalg.LinAlgError("singular")])
+    monkeypatch.setattr(stepwise, "Logit", fake)
+    with pytest.raises(RuntimeError, match="not finite"):
+        _fit(np.zeros(3), np.ones((3, 1)))
+
+
+def test_spss_default_probabilities():
+    # SPSS's documented defaults for backward stepwise: removal 0.10, entry 0.05
+    assert P_REMOVE == 0.10 and P_ENTER == 0.05
+    design, y, blocks = _small_problem()
+    assert backward_lr(design, y, blocks).retained == backward_lr(design, y, blocks, p_remove=0.10).retained
+
+
+def test_fit_keeps_the_first_of_equally_good_unconverged_attempts(monkeypatch):
+    fits = [_FakeFit(-9.0, False), _FakeFit(-9.0, False), _FakeFit(-9.0, False)]
+    fake, _ = _fake_logit(fits)
+    monkeypatch.setattr(stepwise, "Logit", fake)
+    assert _fit(np.zeros(3), np.ones((3, 1)), start=np.array([0.0])) is fits[0]
+
+
+def test_one_unconverged_reduced_model_is_enough_to_list_the_step(monkeypatch):
+    design, y = _separated()
+    real = stepwise._fit
+
+    def fit(yy, x, start=None):
+        result = real(yy, x, start)
+        if x.shape[1] == 2 and np.array_equal(x[:, 1], design["x"].to_numpy()):  # only the model without "rare"
+            result.mle_retvals["converged"] = False
+        return result
+
+    monkeypatch.setattr(stepwise, "_fit", fit)
+    assert backward_lr(design, y, {"x": ["x"], "rare": ["rare"]}).not_converged == [1]
+
+
+def test_fits_print_nothing_and_warn_nothing(monkeypatch, capsys):
+    # the book fails on any stderr output from a cell: an unconverged attempt must stay silent
+    real_logit = stepwise.Logit
+
+    class ShortLogit(real_logit):
+        def fit(self, **options):
+            return super().fit(**{**options, "maxiter": 1})  # every attempt stops unconverged
+
+    monkeypatch.setattr(stepwise, "Logit", ShortLogit)
+    design, y = _separated()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = _fit(y, np.column_stack([np.ones(len(y)), design.to_numpy()]))
+    assert not fit.mle_retvals["converged"]
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+
+
 def test_missing_values_are_named_not_an_svd_failure():
     rng = np.random.default_rng(3)
     design = pd.DataFrame({"a": rng.normal(size=40), "b": rng.normal(size=40)})

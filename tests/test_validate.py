@@ -107,3 +107,39 @@ def test_ragged_row(tmp_path):
     path = write_rows(tmp_path / "x.csv", rows())
     path.write_text(path.read_text() + "R9,S1,1,extra," + ",".join(["1"] * 60) + "\n")
     rejects(path, "malformed CSV")
+
+
+# --- Tests that would notice (issue 14, item 8): row summaries, long digit strings, cross rules at their edges -----
+
+from leftbehind.validate import SHOW_ROWS, row_numbers  # noqa: E402
+
+
+def test_row_numbers_lists_five_then_counts_the_rest():
+    assert SHOW_ROWS == 5
+    assert row_numbers([True] * 5) == "1, 2, 3, 4, 5"
+    assert row_numbers([True] * 6) == "1, 2, 3, 4, 5 (and 1 more)"
+    assert row_numbers([False, True, False, True]) == "2, 4"
+
+
+def test_digit_strings_up_to_nine_characters_are_numbers(tmp_path):
+    ok = validate_export(write_rows(tmp_path / "ok.csv", rows(3, bad_at=2, gender="000000002")))
+    assert ok.data["gender"].tolist() == [1, 2, 1]
+    rejects(write_rows(tmp_path / "x.csv", rows(3, bad_at=2, gender="0000000002")), "'gender'", "not a whole number",
+            "row(s) 2")
+
+
+def test_months_apart_zero_or_blank_is_fine_when_nobody_is_away(tmp_path):
+    data = rows(3, bad_at=1, father_away=2, mother_away=2, months_apart=0)
+    data[1].update(father_away="2", mother_away="2", months_apart="")
+    assert len(validate_export(write_rows(tmp_path / "ok.csv", data)).data) == 3
+    rejects(write_rows(tmp_path / "x.csv", rows(3, bad_at=3, father_away=2, mother_away=2, months_apart=1)),
+            "'months_apart'", "neither parent is away", "row(s) 3")
+
+
+def test_cross_rules_leave_blank_answers_to_the_exclusions(tmp_path):
+    # a blank parent or NSSI answer cannot break a cross rule: the row is excluded later as incomplete
+    data = rows(3, bad_at=1, father_away="", mother_away=2, months_apart=8)
+    data[1].update(nssi="", treatment="3")
+    result = validate_export(write_rows(tmp_path / "ok.csv", data))
+    assert result.data["father_away"].isna().tolist() == [True, False, False]
+    assert result.data["nssi"].isna().tolist() == [False, True, False]

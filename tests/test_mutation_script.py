@@ -1,0 +1,80 @@
+"""The mutation-testing script (scripts/mutation.py): its mutants, and its list of equivalent mutants."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def mutation():
+    spec = importlib.util.spec_from_file_location("mutation_script", ROOT / "scripts" / "mutation.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["mutation_script"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+SOURCE = '''
+def f(x, alpha=0.05):
+    """Docstring is never mutated."""
+    if not (0 <= x < 10) and x is not None:
+        return max(x * 100, -1)
+    return None
+'''
+
+
+def test_each_operator_yields_its_mutants(mutation):
+    found = [s.mutation for s in mutation.list_mutants(SOURCE)]
+    assert found == [
+        "`0.05` -> `0.1`", "`0.05` -> `0.025`",
+        "`0` -> `1`", "`10` -> `11`", "`10` -> `9`", "`<=` -> `<`", "`<` -> `<=`",
+        "remove unary `not`", "`is not` -> `is`", "`and` -> `or`",
+        "`max` -> `min`", "`100` -> `101`", "`100` -> `99`", "`*` -> `/`", "`1` -> `2`", "`1` -> `0`",
+        "return value -> `None`",
+    ]
+
+
+def test_mutate_changes_exactly_one_thing(mutation):
+    sites = mutation.list_mutants(SOURCE)
+    namespace = {}
+    exec(compile(ast.parse(SOURCE), "<original>", "exec"), namespace)
+    assert namespace["f"](30) == 3000
+    for site in sites:
+        tree = mutation.mutate(SOURCE, site.index)
+        assert ast.unparse(tree) != ast.unparse(ast.parse(SOURCE))
+    swapped = {}
+    exec(compile(mutation.mutate(SOURCE, sites[10].index), "<mutant>", "exec"), swapped)
+    assert swapped["f"](30) == -1  # max -> min
+    with pytest.raises(IndexError):
+        mutation.mutate(SOURCE, len(sites))
+
+
+def test_every_listed_equivalent_mutant_still_exists(mutation):
+    """A stale entry (the line was edited) must be removed or re-checked, not silently ignored."""
+    listed = mutation.load_equivalents()
+    assert listed
+    present = set()
+    for module in {key[0] for key in listed}:
+        source = (ROOT / "src" / "leftbehind" / f"{module}.py").read_text(encoding="utf-8")
+        lines = source.splitlines()
+        present |= {mutation.equivalence_key(module, s, lines) for s in mutation.list_mutants(source)}
+    assert [key for key in listed if key not in present] == []
+    assert all(reason.strip() for reason in listed.values())
+
+
+def test_targets_have_test_files(mutation):
+    for module, tests in mutation.TARGETS.items():
+        assert (ROOT / "src" / "leftbehind" / f"{module}.py").exists()
+        assert all((ROOT / t).exists() for t in tests)
+
+
+def test_figure_drawing_functions_are_not_mutated(mutation):
+    source = "def plot_x(a):\n    return a + 1\n\ndef y(a):\n    return a + 1\n"
+    assert {s.line for s in mutation.list_mutants(source)} == {5}
