@@ -124,9 +124,34 @@ def wrap(text: str, width: int = 50) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
+def _renderer(fig):
+    canvas = fig.canvas
+    if not hasattr(canvas, "get_renderer"):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        canvas = FigureCanvasAgg(fig)
+    return canvas.get_renderer()
+
+
+def fit_width(fig) -> None:
+    """Keep tick labels and legends inside the figure's own width (``tight_layout``), for ordinary subplot grids.
+
+    Without this, long labels stick out of a 5-inch figure and the saved image grows wider, so it is shrunk
+    more on a phone and its text falls below the legibility rule.
+    """
+    import warnings
+
+    axes = fig.get_axes()
+    if not axes or fig.get_layout_engine() is not None or any(ax.get_subplotspec() is None for ax in axes):
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fig.tight_layout()
+
+
 def visible_texts(fig) -> list[Text]:
     """Every drawn, non-empty text of ``fig`` (tick labels outside the axes' view are not drawn)."""
-    renderer = fig.canvas.get_renderer()
+    renderer = _renderer(fig)
     fig.draw(renderer)
     found = []
     for text in fig.findobj(Text):
@@ -153,7 +178,7 @@ def add_tier_label(fig, tier: str) -> None:
     """Write the data tier above everything else in the figure (left-aligned), so it never overlaps."""
     if tier not in TIER_LABELS:
         raise ValueError(f"tier must be one of {sorted(TIER_LABELS)}, got {tier!r}")
-    renderer = fig.canvas.get_renderer()
+    renderer = _renderer(fig)
     box = fig.get_tightbbox(renderer)
     width, height = fig.get_size_inches()
     fig.text(max(box.x0, 0) / width, box.y1 / height + 0.02, TIER_LABELS[tier], ha="left", va="bottom",
@@ -174,6 +199,7 @@ class AccessibleFigure:
     def __init__(self, fig, alt: str, caption: str = "", tier: str | None = None):
         self.alt = check_alt(alt)
         self.caption = caption
+        fit_width(fig)
         if tier is not None:
             add_tier_label(fig, tier)
         self.min_text_pt = smallest_text_pt(fig)

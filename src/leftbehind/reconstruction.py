@@ -189,7 +189,7 @@ def plot_solution_sets(girls_grid: pd.DataFrame, girls: pd.DataFrame, boarders_b
                       facecolors="none" if markers[i % 4] in "os" else None, label=label, s=30)
     right.set_xlabel("boarders among the LBC (a + b)")
     right.set_ylabel("boarders with NSSI (a)")
-    legend_above(right, ncol=2)
+    legend_above(right)
     fig.tight_layout(h_pad=2.5)
     return show_figure(fig, solution_sets_alt(girls, boarders_by_method, printed),
                        caption="Integer 2×2 tables consistent with the printed odds ratios and 95 % CIs (derived).")
