@@ -132,7 +132,7 @@ def ci_comparison_figure(table: pd.DataFrame, names: dict[str, str] | None = Non
     """Forest plot: each term's OR with its naive, cluster-robust and GEE 95 % CIs.  Returns ``(fig, alt)``."""
     import matplotlib.pyplot as plt
 
-    from leftbehind.figures import MAX_WIDTH_IN, OKABE_ITO, legend_above, plain_log_axis
+    from leftbehind.figures import MAX_WIDTH_IN, OKABE_ITO, legend_above, plain_log_axis, wrap
 
     names = names or {}
     styles = [("naive", "model-based (pupils independent)", OKABE_ITO["grey"], 0.22),
@@ -147,7 +147,7 @@ def ci_comparison_figure(table: pd.DataFrame, names: dict[str, str] | None = Non
     ax.axvline(1, color=OKABE_ITO["black"], linewidth=0.8)
     plain_log_axis(ax)
     ax.set_yticks(base, [names.get(t, t) for t in table.index])
-    ax.set_xlabel("odds ratio with 95 % confidence interval (log scale)")
+    ax.set_xlabel(wrap("odds ratio with 95 % confidence interval (log scale)", 40))
     legend_above(ax)
     widest = table["se_ratio"].idxmax()
     changed = [names.get(t, t) for t in table.index if table.loc[t, "significant_naive"] != table.loc[t, "significant_robust"]]

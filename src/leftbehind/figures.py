@@ -111,17 +111,25 @@ def count_axis(ax, axis: str = "x") -> None:
 
 
 def legend_above(ax, handles=None, title: str | None = None, ncol: int = 1):
-    """Put the legend above the plotting area, outside it, so it can never cover bars, points or intervals."""
+    """Put the legend above the plotting area, outside it, so it can never cover bars, points or intervals.
+
+    It starts at the figure's left edge (not the axes'), so long entries use the width of the tick labels too.
+    """
+    from matplotlib.transforms import blended_transform_factory
+
     kwargs = {"handles": handles} if handles is not None else {}
-    return ax.legend(**kwargs, loc="lower left", bbox_to_anchor=(0, 1.02), borderaxespad=0, frameon=False, ncol=ncol,
-                     title=title, title_fontsize=BASE_FONT_PT, alignment="left")
+    return ax.legend(**kwargs, loc="lower left", bbox_to_anchor=(0.01, 1.02),
+                     bbox_transform=blended_transform_factory(ax.figure.transFigure, ax.transAxes),
+                     borderaxespad=0, frameon=False, ncol=ncol, title=title, title_fontsize=BASE_FONT_PT,
+                     alignment="left")
 
 
 def wrap(text: str, width: int = 50) -> str:
     """Break a long axis label or annotation over lines of at most ``width`` characters."""
     import textwrap
 
-    return "\n".join(textwrap.wrap(text, width)) or text
+    # a number and its unit stay together ("95 %", not "95" / "%")
+    return "\n".join(textwrap.wrap(text.replace(" %", "\u00a0%"), width)) or text
 
 
 def _renderer(fig):
@@ -147,6 +155,16 @@ def fit_width(fig) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fig.tight_layout()
+    # whatever still sticks out sideways (a centred axis label, a legend anchored to the figure): narrow the axes
+    width = fig.get_size_inches()[0]
+    for _ in range(4):
+        box = fig.get_tightbbox(_renderer(fig))
+        left, right = max(0.0, -box.x0), max(0.0, box.x1 - width)
+        if left + right < 0.02:
+            break
+        for ax in axes:
+            pos = ax.get_position()
+            ax.set_position((pos.x0 + left / width, pos.y0, max(pos.width - (left + right) / width, 0.1), pos.height))
 
 
 def visible_texts(fig) -> list[Text]:
