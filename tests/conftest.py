@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+import nbval_numbers
+
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 
@@ -89,3 +91,7 @@ def browser():
         )
         yield instance
         instance.close()
+
+
+def pytest_configure(config):
+    nbval_numbers.install()  # nbval compares decimals at 10 significant digits (see tests/nbval_numbers.py)

@@ -22,6 +22,10 @@ COMMANDS = {
         "leftbehind.commands.whatif",
         "rerun the key results with other parameters (seed, sample size, an assumption, removal threshold)",
     ),
+    "numbers": (
+        "leftbehind.commands.numbers",
+        "list the numbers a built book shows, or compare them with another build's numbers.json",
+    ),
 }
 
 

@@ -1,0 +1,119 @@
+"""Write ``numbers.json`` (every number the book shows) and render the "Every number in this book" page.
+
+The manifest is built by :mod:`leftbehind.presentation.manifest` from the notebooks myst-nb executed in this
+build (``_build/jupyter_execute``): glued numbers as the prose formats them, table cells and figure alt text.
+The page ``book/every_number`` holds a ``{numbers-manifest}`` directive; it is re-read on every build (so it never
+shows a stale list) and the directive is replaced, once every chapter has been read, by one table per chapter.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+PAGE = "book/every_number"
+MANIFEST = "numbers.json"
+
+
+class numbers_placeholder(nodes.General, nodes.Element):
+    """Replaced by the manifest tables at ``doctree-resolved``."""
+
+
+class NumbersManifestDirective(SphinxDirective):
+    has_content = False
+
+    def run(self):
+        return [numbers_placeholder()]
+
+
+def _executed_dir(app) -> Path:
+    return Path(app.outdir).parent / "jupyter_execute"
+
+
+def _notebook_docs(app) -> list[tuple[str, str, Path]]:
+    docs = []
+    for docname in sorted(app.env.found_docs):
+        source = Path(app.env.doc2path(docname))
+        if docname.startswith("notebooks/") and source.suffix == ".md":
+            docs.append((docname, f"{docname}.html", source))
+    return docs
+
+
+def _manifest(app) -> dict:
+    from leftbehind.presentation.manifest import build
+
+    if not hasattr(app, "_leftbehind_numbers"):
+        app._leftbehind_numbers = build(_notebook_docs(app), _executed_dir(app))
+    return app._leftbehind_numbers
+
+
+def always_reread(app, env, added, changed, removed):
+    return [PAGE] if PAGE in env.found_docs else []
+
+
+def _title(app, docname: str) -> str:
+    title = app.env.titles.get(docname)
+    return title.astext() if title is not None else docname
+
+
+def render(app, docname: str) -> str:
+    manifest = _manifest(app)
+    by_page: dict[str, list[dict]] = {}
+    for entry in manifest["numbers"]:
+        by_page.setdefault(entry["page"], []).append(entry)
+    parts = [
+        '<p><label for="lb-number-filter">Filter the numbers (page, key, value, tier or source): </label>'
+        '<input id="lb-number-filter" type="search" autocomplete="off" '
+        'oninput="lbFilterNumbers(this.value)"/></p>',
+        f'<p class="lb-number-count">{len(manifest["numbers"]):,} numbers on '
+        f'{len(by_page):,} pages.</p>',
+    ]
+    for page, entries in by_page.items():
+        target = page[: -len(".html")]
+        uri = app.builder.get_relative_uri(docname, target)
+        title = html.escape(_title(app, target))
+        rows = "".join(
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
+                html.escape(e["key"]), html.escape(str(e.get("shown"))), html.escape(str(e.get("tier"))),
+                html.escape(e.get("source", "")),
+            )
+            for e in entries
+        )
+        parts.append(
+            f'<section class="lb-numbers-page"><h3><a href="{uri}">{title}</a> '
+            f'<span class="lb-number-count">({len(entries):,} numbers)</span></h3>'
+            '<div class="lb-table-scroll"><table class="table lb-numbers">'
+            "<thead><tr><th>Key</th><th>Shown as</th><th>Tier</th><th>Source (published numbers)</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></div></section>"
+        )
+    parts.append(
+        "<script>function lbFilterNumbers(q){q=q.toLowerCase();"
+        "document.querySelectorAll('table.lb-numbers tbody tr').forEach(function(r){"
+        "r.style.display=r.textContent.toLowerCase().indexOf(q)>=0?'':'none';});}</script>"
+    )
+    return "".join(parts)
+
+
+def resolve(app, doctree, docname):
+    for node in doctree.findall(numbers_placeholder):
+        node.replace_self(nodes.raw("", render(app, docname), format="html"))
+
+
+def write_manifest(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    manifest = _manifest(app)
+    (Path(app.outdir) / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def setup(app):
+    app.add_node(numbers_placeholder)
+    app.add_directive("numbers-manifest", NumbersManifestDirective)
+    app.connect("env-get-outdated", always_reread)
+    app.connect("doctree-resolved", resolve)
+    app.connect("build-finished", write_manifest)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
