@@ -9,6 +9,8 @@ configuration from a page whose own doctree has no math node.
 
 from __future__ import annotations
 
+import posixpath
+
 
 def page_has_math(app, pagename: str) -> bool:
     return bool(app.env.get_domain("math").data["has_equations"].get(pagename, False))
@@ -21,11 +23,13 @@ def _drop_unused_mathjax(app, pagename, templatename, context, doctree):
     if not scripts:
         return
     path = str(app.config.mathjax_path or "")
+    # Sphinx stores a local script as "_static/<path>"
+    targets = {path, posixpath.join("_static", path)} - {""}
 
     def is_mathjax(script) -> bool:
         filename = str(getattr(script, "filename", script) or "")
         body = str(getattr(script, "attributes", {}).get("body", ""))
-        return (path and filename == path) or "MathJax" in body
+        return filename in targets or "MathJax" in body
 
     scripts[:] = [s for s in scripts if not is_mathjax(s)]
 
