@@ -32,10 +32,12 @@ env: $(VENV)/.synced
 
 book: env
 	$(BIN)/python scripts/cache_guard.py
+	$(BIN)/python scripts/prefill_cache.py
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 
 book-fresh: env
 	rm -rf _build/.jupyter_cache _build/html _build/jupyter_execute _build/.doctrees
+	$(BIN)/python scripts/prefill_cache.py
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 
 notebooks: env

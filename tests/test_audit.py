@@ -78,13 +78,18 @@ def test_nlbc_threshold_is_the_boundary(facts):
 def test_scorecard_covers_every_row(published, facts):
     card = scorecard(published, facts)
     assert card["key"].tolist() == published.index.tolist()
-    assert set(card["status"]) <= {"reproduced", "consistent", "flagged"}
+    assert set(card["status"]) <= {"reproduced", "consistent", "flagged", "not_checkable"}
     assert (card["reason"].str.len() > 0).all()
+    # numbers that cannot be checked are not counted as problems, and every one says why
+    uncheckable = card["status"] == "not_checkable"
+    assert uncheckable.any() and card.loc[uncheckable, "reason"].str.startswith("not checkable").all()
+    assert not card.loc[card["status"] == "flagged", "reason"].str.startswith("not checkable").any()
     card = card.set_index("key")
     assert card.loc["or_girls_vs_boys", "status"] == "reproduced"
     assert card.loc["analysed", "status"] == "flagged"
     assert card.loc["help_refused_pct", "reproduced"] == "26 of 282"
     assert card.loc["disc_professional_help_pct", "status"] == "consistent"
+    assert card.loc["nssi_county_first_pct", "status"] == "flagged"  # a real question: the printed order
 
 
 def test_scorecard_refuses_an_unknown_row(published, facts):
@@ -99,3 +104,17 @@ def test_a_changed_number_changes_the_verdict(published):
     tampered.loc["valid_rate_pct", "value"] = 89.5
     card = scorecard(tampered).set_index("key")
     assert card.loc["valid_rate_pct", "status"] == "flagged"
+
+
+def test_granularity_verdict_is_written_from_the_table(published):
+    from leftbehind.audit import granularity_table, granularity_verdict
+
+    gran = granularity_table(published)
+    assert granularity_verdict(gran) == ("Every printed numerator lies inside its window, and every share without a "
+                                         "printed numerator still admits at least one integer.")
+    moved = gran.copy()
+    moved.loc["lbc_boys_pct", "printed numerator"] = 3300
+    moved.loc["lbc_rural_pct", "numerators that fit"] = 0
+    text = granularity_verdict(moved)
+    assert text.startswith("The printed numerator of lbc_boys_pct lies outside its window")
+    assert text.endswith("lbc_rural_pct admit no integer numerator at all.")

@@ -20,13 +20,17 @@ def report(tmp_path_factory):
     result = run_audit("--json", str(path))
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert "110 published numbers" in result.stdout
+    assert "110 published numbers" in result.stdout and " not checkable;" in result.stdout
     return json.loads(path.read_text(encoding="utf-8"))
 
 
 def test_top_level_shape(report):
     assert set(report) == {"source", "ci_method", "summary", "scorecard", "checks", "granularity", "reconstructions"}
     assert sum(report["summary"].values()) == len(report["scorecard"]) == 110
+    assert list(report["summary"]) == ["reproduced", "consistent", "flagged", "not_checkable"]
+    statuses = [row["status"] for row in report["scorecard"]]
+    assert all(report["summary"][s] == statuses.count(s) for s in report["summary"])
+    assert report["summary"]["flagged"] < report["summary"]["not_checkable"]  # problems are no longer mixed with the rest
 
 
 def test_reconstruction_shape_and_values(report):

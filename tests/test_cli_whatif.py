@@ -50,6 +50,9 @@ def test_json_matches_direct_computation(tmp_path, capsys, cohort):
         (("--n", "50"), "at least 200"),
         (("--set", "no_such_assumption=1"), "no assumption with id no_such_assumption"),
         (("--set", "school_effect_sd"), "expects ID=VALUE"),
+        (("--set", "school_effect_sd=abc"), r"must be a number \(current value 0.30\)"),
+        (("--set", "lbc_parents_away=0.5"), "expected 3 number"),
+        (("--n", "100000"), r"can be at most 16,866"),
     ],
 )
 def test_bad_parameters(argv, message):
@@ -70,3 +73,26 @@ def test_registered_on_the_command_line():
     assert "whatif" in COMMANDS
     done = subprocess.run([sys.executable, "-m", "leftbehind", "whatif", "--threshold", "2"], capture_output=True, text=True)
     assert done.returncode == 2 and "threshold must be between 0 and 1" in done.stderr
+
+
+def test_list_shows_every_set_id_with_meaning_and_value(capsys):
+    from leftbehind.sensitivity import register
+
+    assert whatif.run(_args("--list")) == 0
+    printed = capsys.readouterr().out
+    for key, row in register().iterrows():
+        assert f"{key} = {row['value']}" in printed
+    assert "SD of a school random intercept" in printed
+
+
+def test_listing_piped_into_head_is_not_an_error():
+    done = subprocess.run(f"{sys.executable} -m leftbehind whatif --list | head -2", shell=True, capture_output=True,
+                          text=True)
+    assert "Error" not in done.stderr and "error" not in done.stderr
+
+
+def test_small_sample_says_why_a_model_cannot_be_fitted(capsys):
+    assert whatif.run(_args("--n", "200")) == 0
+    printed = capsys.readouterr().out
+    assert "Table 8: the full model cannot be fitted in this sample:" in printed
+    assert "  - " in printed and "outcome 'professional'" in printed

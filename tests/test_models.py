@@ -104,10 +104,35 @@ def test_blank_coping_score_is_rejected(data):
         models.design_matrix(bad)
 
 
-def test_level_missing_from_subset_is_a_user_error(data):
+def test_level_missing_from_subset_is_not_estimable_with_a_remedy_that_works(data):
+    from leftbehind.estimable import NotEstimable
+
     sub = data[data["lbc"] & (data["family"] != "remarried")]
-    with pytest.raises(UserError, match=r"family\[remarried\] never varies"):
+    with pytest.raises(NotEstimable) as caught:
         models.fit_backward(sub, "nssi")
+    [problem] = caught.value.problems
+    assert (problem.reason, problem.variable) == ("empty_category", "family")
+    assert "--merge family=single_parent,remarried" in problem.remedy and "--drop family" in problem.remedy
+    merged = models.fit_backward(sub, "nssi", options=models.ModelOptions.from_cli(merge=["family=single_parent,remarried"]))
+    assert merged["estimable"] and merged["_levels"]["family"] == ["nuclear", "single_parent+remarried"]
+    dropped = models.fit_backward(sub, "nssi", options=models.ModelOptions.from_cli(drop=["family"]))
+    assert "family" not in dropped["steps"][0]["variables"]
+    comparisons = models.model_comparisons(dropped, "t7")
+    assert not comparisons["comparison"].str.contains("family").any()
+
+
+def test_model_options_reject_unknown_names():
+    with pytest.raises(UserError, match="--drop shoe_size: not a model variable"):
+        models.ModelOptions.from_cli(drop=["shoe_size"])
+    with pytest.raises(UserError, match="unknown: phd"):
+        models.ModelOptions.from_cli(merge=["father_edu=college,phd"])
+    with pytest.raises(UserError, match="--merge expects"):
+        models.ModelOptions.from_cli(merge=["father_edu"])
+
+
+def test_merging_the_reference_level_keeps_it_first():
+    options = models.ModelOptions.from_cli(merge=["father_edu=below_junior,junior_middle"])
+    assert options.levels()["father_edu"] == ["below_junior+junior_middle", "senior_middle", "college"]
 
 
 def test_forest_alt_text_states_the_finding(table7):

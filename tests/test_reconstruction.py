@@ -9,6 +9,7 @@ from leftbehind.reconstruction import (
     compare_ci_methods,
     implied_prevalences,
     reconstruct_two_by_two,
+    tables_from_printed_shares,
     woolf_interval,
 )
 
@@ -122,3 +123,83 @@ def test_logistic_regression_wald_interval_equals_woolf():
     odds, w_low, w_high = woolf_interval(a, b, c, d, z=Z_EXACT)
     assert np.exp(fit.params[1]) == pytest.approx(float(odds), rel=1e-8)
     assert low == pytest.approx(float(w_low), rel=1e-8) and high == pytest.approx(float(w_high), rel=1e-8)
+
+
+# --- tables from printed shares and a printed χ² -----------------------------------------------------------------
+
+def pearson_by_formula(a, b, c, d, yates=False):
+    """Pearson's χ² for a 2×2 table written out: N(|ad − bc| − [N/2])² / (row and column totals)."""
+    n = a + b + c + d
+    diff = abs(a * d - b * c) - (n / 2 if yates else 0)
+    return n * diff**2 / ((a + b) * (c + d) * (a + c) * (b + d))
+
+
+def test_zhou_2022_counts_are_recovered_from_the_printed_chi2():
+    # Zhou et al. 2022: 16.4 % of 3,359 LBC vs 13.0 % of 1,667 controls, χ² = 10.232
+    found = tables_from_printed_shares(3359, 1667, 16.4, 13.0, pct_decimals=1, chi2=10.232, chi2_decimals=3)
+    assert list(zip(found["a"], found["c"])) == [(550, 216), (550, 217), (551, 216), (551, 217), (552, 216), (552, 217)]
+    fit = found[found["consistent"]]
+    assert list(zip(fit["a"], fit["b"], fit["c"], fit["d"])) == [(551, 2808, 216, 1451)]
+    assert bool(fit["pearson_matches"].iloc[0]) and not bool(fit["yates_matches"].iloc[0])
+    assert fit["chi2_pearson"].iloc[0] == pytest.approx(pearson_by_formula(551, 2808, 216, 1451))
+    assert round(pearson_by_formula(550, 2809, 217, 1450), 1) == 9.7  # the fact sheet's "about 9.7" for 550/217
+    for row in found.itertuples():  # scipy's Yates equals the textbook formula when every |O − E| exceeds 0.5
+        assert row.chi2_yates == pytest.approx(pearson_by_formula(row.a, row.b, row.c, row.d, yates=True))
+    assert not tables_from_printed_shares(3359, 1667, 16.4, 13.0, chi2=10.232, chi2_decimals=3, variant="yates")["consistent"].any()
+    assert tables_from_printed_shares(3359, 1667, 16.4, 13.0, chi2=10.232, chi2_decimals=3, variant="pearson")["consistent"].sum() == 1
+
+
+def test_a_yates_statistic_is_recognised():
+    exact = pearson_by_formula(30, 70, 15, 85, yates=True)
+    found = tables_from_printed_shares(100, 100, 30, 15, pct_decimals=0, chi2=round(exact, 2), chi2_decimals=2)
+    fit = found[found["consistent"]]
+    assert list(zip(fit["a"], fit["c"])) == [(30, 15)] and bool(fit["yates_matches"].iloc[0])
+    assert not fit["pearson_matches"].iloc[0]
+
+
+def test_without_a_chi2_every_table_that_fits_the_shares_is_kept():
+    found = tables_from_printed_shares(2772, 2982, 11.51, 9.66, pct_decimals=2)
+    assert list(zip(found["a"], found["c"])) == [(319, 288)] and found["consistent"].all()
+    assert found["pearson_matches"].isna().all()
+    per_group = tables_from_printed_shares(3359, 1667, 16.4, 13.0, pct_decimals=(1, 1))
+    assert len(per_group) == 6
+    mixed = tables_from_printed_shares(2772, 2982, 11.5, 9.66, pct_decimals=(1, 2))
+    assert sorted(set(mixed["a"])) == list(range(318, 320 + 1)) and set(mixed["c"]) == {288}
+
+
+def test_shares_of_zero_and_one_hundred_percent():
+    found = tables_from_printed_shares(40, 60, 0.0, 100.0, pct_decimals=1)
+    assert list(zip(found["a"], found["b"], found["c"], found["d"])) == [(0, 40, 60, 0)]
+    assert found["chi2_pearson"].iloc[0] == pytest.approx(100.0)  # perfect separation: χ² = N
+    empty_column = tables_from_printed_shares(40, 60, 0.0, 0.0, pct_decimals=1, chi2=0.0, chi2_decimals=1)
+    assert np.isnan(empty_column["chi2_pearson"].iloc[0]) and not empty_column["consistent"].any()
+    assert tables_from_printed_shares(40, 60, 0.0, 0.0, pct_decimals=1)["consistent"].all()
+
+
+def test_an_unprinted_share_searches_every_count_of_that_group():
+    exact = round(pearson_by_formula(12, 8, 5, 15), 2)
+    found = tables_from_printed_shares(20, 20, None, 25.0, pct_decimals=(None, 0), chi2=exact, chi2_decimals=2)
+    assert len(found) == 21 and set(found["c"]) == {5}
+    fit = found[found["consistent"]]
+    assert 12 in set(fit["a"]) and len(fit) <= 2  # χ² is symmetric in the direction of the difference
+
+
+def test_no_table_fits_an_impossible_chi2():
+    found = tables_from_printed_shares(3359, 1667, 16.4, 13.0, chi2=50.0, chi2_decimals=1)
+    assert len(found) == 6 and not found["consistent"].any()
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"n_exposed": 0}, "exposed: group size must be a positive whole number"),
+    ({"n_unexposed": 10.5}, "unexposed: group size"),
+    ({"pct_decimals": None}, "needs its number of decimals"),
+    ({"chi2": 3.0, "chi2_decimals": None}, "a printed χ² needs its number of decimals"),
+    ({"chi2": -1.0, "chi2_decimals": 1}, "cannot be negative"),
+    ({"variant": "williams"}, "variant must be one of"),
+    ({"pct_exposed": None, "pct_unexposed": None, "n_exposed": 1000, "n_unexposed": 1000}, "too many to test"),
+])
+def test_bad_arguments_raise_clear_errors(kwargs, message):
+    arguments = {"n_exposed": 100, "n_unexposed": 100, "pct_exposed": 30.0, "pct_unexposed": 15.0, "pct_decimals": 0}
+    arguments.update(kwargs)
+    with pytest.raises(ValueError, match=message):
+        tables_from_printed_shares(**arguments)

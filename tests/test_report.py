@@ -8,6 +8,7 @@ import pandas as pd
 
 from fake_analysis import make_fake_analysis
 from leftbehind.report import write_analysis_outputs
+from leftbehind.vocabulary import label
 
 
 def test_write_analysis_outputs(tmp_path):
@@ -55,6 +56,17 @@ def test_views_show_every_step_and_term():
     model = built["models"]["nssi_lbc"]
     steps = steps_view(model)
     assert len(steps) == len(model["steps"])
-    assert list(steps["removed"])[:-1] == [s["removed"] for s in model["steps"][:-1]]
+    assert list(steps["removed"])[:-1] == [label(s["removed"]) for s in model["steps"][:-1]]
     assert steps["removed"].iloc[-1] == "(stop)"
     assert len(terms_view(model)) == len(model["terms"])
+
+
+def test_disagreements_read_as_words_with_their_p_values():
+    import pandas as pd
+
+    from leftbehind.report import disagreements
+
+    tests = pd.DataFrame({"comparison": ["t2:residence=county_town:lbc_vs_nlbc", "t5:escape:lbc_vs_nlbc"],
+                          "agrees": ["no", "yes"], "p": [0.0004, 0.2]})
+    assert disagreements(tests) == "Table 2, Residence: county town (LBC vs NLBC), p < 0.001"
+    assert disagreements(tests.assign(agrees="yes")) == "none"

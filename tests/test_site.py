@@ -111,9 +111,12 @@ def test_every_chapter_offers_its_executed_notebook_and_the_code_and_data(site):
         assert links, f"{doc}: no .ipynb download"
         notebook = json.loads((page.parent / links[0]).resolve().read_text())
         assert any(c.get("outputs") for c in notebook["cells"] if c["cell_type"] == "code"), f"{doc}: not executed"
+        prose = "".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+        assert "{glue" not in prose and "{include}" not in prose, f"{doc}: MyST markup in the plain-Jupyter download"
     with zipfile.ZipFile(site / "_downloads" / "leftbehind-code-and-data.zip") as archive:
         names = set(archive.namelist())
-    assert {"src/leftbehind/__init__.py", "data/published/yong2023.csv", "pyproject.toml", "uv.lock"} <= names
+    assert {"src/leftbehind/__init__.py", "data/published/yong2023.csv", "pyproject.toml", "uv.lock", "Makefile",
+            "scripts/execute_notebooks.py"} <= names
 
 
 def test_theme_macros_copy_differs_from_the_installed_theme_only_by_the_icon_script():

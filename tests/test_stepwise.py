@@ -162,3 +162,11 @@ def test_separated_category_does_not_stop_the_elimination():
     lr = result.steps[0].tests["rare"]["lr"]
     assert lr == pytest.approx(2 * (-result.steps[0].minus_2ll / 2 - plain_without.llf), rel=1e-3)
     assert lr > 5  # an empty category is informative, not noise
+
+
+def test_missing_values_are_named_not_an_svd_failure():
+    rng = np.random.default_rng(3)
+    design = pd.DataFrame({"a": rng.normal(size=40), "b": rng.normal(size=40)})
+    design.loc[5, "b"] = np.nan
+    with pytest.raises(ValueError, match=r"missing values in b"):
+        backward_lr(design, rng.integers(0, 2, 40), {"a": ["a"], "b": ["b"]})

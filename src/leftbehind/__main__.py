@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from leftbehind.errors import UserError
@@ -50,6 +51,20 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as err:
         print(f"error: {err}", file=sys.stderr)
         return err.exit_code
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading: not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except Exception as err:  # a bug, not the user's file: say so plainly; the traceback only on request
+        if os.environ.get("LEFTBEHIND_DEBUG"):
+            raise
+        print(f"error: unexpected {type(err).__name__}: {err}\n"
+              f"This is a fault in leftbehind, not in your file. Please report it with the "
+              f"command you ran (set LEFTBEHIND_DEBUG=1 to see the traceback).", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

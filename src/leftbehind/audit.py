@@ -8,13 +8,17 @@ printed) and derives what arithmetic allows:
 * :func:`granularity_results` — which integer numerators fit each printed share;
 * :func:`consistency_checks` — the audit table, each check ✓ or ⚠ with a reason;
 * :func:`scorecard` — every row of the provenance file with a status
-  (``reproduced``, ``consistent`` or ``flagged``) and a reason.  A key that no
-  rule covers raises an error, so nothing is skipped silently.
+  (``reproduced``, ``consistent``, ``flagged`` or ``not_checkable``) and a
+  reason.  A key that no rule covers raises an error, so nothing is skipped
+  silently.
 
 Status meanings: *reproduced* — recomputed from other printed numbers (or an
 exact repeat of one); *consistent* — passes a check that could have failed, but
-cannot be recomputed exactly; *flagged* — fails a check, or cannot be checked
-from the paper's own numbers (the reason says which).
+cannot be recomputed exactly; *flagged* — fails a check: a real question about
+the number; *not_checkable* — the paper's own numbers cannot check it (figures
+cited from other studies, P-values for tables we do not have).  The last two
+are kept apart so that a count of problems is not inflated by numbers that
+simply cannot be tested.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ from scipy.stats import chi2
 
 from leftbehind.granularity import consistent_numerators, rounds_to
 from leftbehind.reconstruction import Z_TEXTBOOK, reconstruct_two_by_two
+
+#: the scorecard's statuses, in the order the summary lists them
+STATUSES = ("reproduced", "consistent", "flagged", "not_checkable")
 
 #: printed percentage -> the printed count that is its numerator
 PERCENT_NUMERATORS = {
@@ -429,16 +436,16 @@ def _rule_results(published: pd.DataFrame, f: dict) -> dict[str, tuple[str, str,
     out["nssi_county_first_pct"] = ("", "flagged", order)
     out["nssi_county_second_pct"] = ("", "flagged", order)
     for key, why in UNCHECKABLE_P.items():
-        out[key] = ("", "flagged", f"not checkable: {why}")
+        out[key] = ("", "not_checkable", f"not checkable: {why}")
     for key, why in UNCHECKABLE_FACTS.items():
-        out[key] = ("", "flagged", f"not checkable: {why}")
+        out[key] = ("", "not_checkable", f"not checkable: {why}")
     return out
 
 
 def scorecard(published: pd.DataFrame, facts: dict | None = None) -> pd.DataFrame:
     """Every provenance row with its reproduced value, status and reason.
 
-    Rows citing other studies are flagged as not checkable; any row no rule
+    Rows citing other studies are ``not_checkable``; any row no rule
     covers raises ``KeyError`` naming it (nothing is skipped silently).
     """
     f = facts or audit_facts(published)
@@ -448,7 +455,7 @@ def scorecard(published: pd.DataFrame, facts: dict | None = None) -> pd.DataFram
         if key in results:
             reproduced, status, reason = results[key]
         elif "cited from reference" in row["note"]:
-            reproduced, status, reason = "", "flagged", "not checkable: cited from another study"
+            reproduced, status, reason = "", "not_checkable", "not checkable: cited from another study"
         else:
             raise KeyError(f"no audit rule covers published key {key!r}")
         rows.append({"key": key, "published": row["printed"], "unit": row["unit"],
@@ -468,7 +475,7 @@ def audit_report(published: pd.DataFrame, z: float = Z_TEXTBOOK) -> dict:
         "source": "yong2023",
         "ci_method": {"name": "woolf", "z": z, "decimals": 2,
                       "rounding": "a printed value matches any exact value within half a printed unit, ends included"},
-        "summary": {s: int((card["status"] == s).sum()) for s in ("reproduced", "consistent", "flagged")},
+        "summary": {s: int((card["status"] == s).sum()) for s in STATUSES},
         "scorecard": card.to_dict("records"),
         "checks": consistency_checks(published, facts).to_dict("records"),
         "granularity": [
@@ -501,3 +508,19 @@ def granularity_table(published: pd.DataFrame) -> pd.DataFrame:
         },
         index=pd.Index(gran["key"], name="key"),
     )
+
+
+def granularity_verdict(gran: pd.DataFrame) -> str:
+    """One sentence on :func:`granularity_table`, written from it: do printed numerators fit, does every share fit some integer?"""
+    has = gran["printed numerator"].notna()
+    numerator = gran["printed numerator"].astype("Float64")
+    outside = has & ~((numerator >= gran["smallest"].astype("Float64")) & (numerator <= gran["largest"].astype("Float64"))).fillna(False)
+    empty = gran["numerators that fit"] == 0
+    first = ("Every printed numerator lies inside its window" if not outside.any()
+             else f"The printed numerator of {', '.join(gran.index[outside])} lies outside its window")
+    without = ~has
+    if not (empty & without).any():
+        second = "every share without a printed numerator still admits at least one integer"
+    else:
+        second = f"{', '.join(gran.index[empty & without])} admit no integer numerator at all"
+    return f"{first}, and {second}."

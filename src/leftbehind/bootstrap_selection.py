@@ -41,25 +41,16 @@ from scipy import stats
 
 from leftbehind import fast_logit
 from leftbehind.fast_logit import ConvergenceError, LogitFit, fit_logit, fit_without_blocks
-from leftbehind.models import FACTOR_NAMES
+from leftbehind.models import CATEGORICAL, FACTOR_NAMES
+from leftbehind.vocabulary import labels
 from leftbehind.stepwise import P_REMOVE, backward_lr
 
 #: Default number of bootstrap resamples and seed for the book.
 N_BOOT = 1000
 SEED = 20230
 
-#: Readable names of the candidate variables (blocks) for tables and figures.
-VARIABLE_NAMES = {
-    "gender": "Gender",
-    "stage": "School stage",
-    "only_child": "Only child",
-    "residence": "Residence",
-    "boarder": "Boarder",
-    "father_edu": "Father's education",
-    "mother_edu": "Mother's education",
-    "family": "Family structure",
-    **FACTOR_NAMES,
-}
+#: Readable names of the candidate variables (blocks) for tables and figures, from the one vocabulary.
+VARIABLE_NAMES = {**labels(CATEGORICAL), **FACTOR_NAMES}
 
 
 @dataclass

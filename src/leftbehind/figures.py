@@ -66,7 +66,10 @@ TIER_LABELS = {
 
 
 def apply_style() -> None:
-    """Set the book's matplotlib defaults (palette, sizes, deterministic output)."""
+    """Set the book's matplotlib defaults (palette, sizes, deterministic output) and its table renderer."""
+    from leftbehind.presentation.tables import install
+
+    install()  # every data frame a chapter displays goes through leftbehind.presentation.tables.to_html
     plt.rcParams.update(
         {
             "axes.prop_cycle": matplotlib.cycler(color=PALETTE),

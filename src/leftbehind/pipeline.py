@@ -16,10 +16,14 @@ import pandas as pd
 from leftbehind.clean import exclude, exclusions_by_reason
 from leftbehind.codebook import load_codebook
 from leftbehind.derive import derive
+from leftbehind.errors import UserError
+from leftbehind.estimable import collect_warnings, warning_summary
 from leftbehind.scoring import alpha_by_factor, factor_scores
 from leftbehind.validate import validate_export
 
 HELP_CATEGORIES = ("none", "refused", "self_help", "professional")
+#: Fewer analysable questionnaires than this and nothing can be computed (Cronbach's alpha needs two).
+MIN_ANALYSED = 2
 
 
 @dataclass
@@ -44,21 +48,36 @@ class PipelineResult:
         }
 
 
-def run_pipeline(path: Path, progress: Callable[[str], None] | None = None) -> PipelineResult:
-    """Validate, exclude (counted), derive and score the export at ``path``."""
+def run_pipeline(path: Path, progress: Callable[[str], None] | None = None, encoding: str | None = None) -> PipelineResult:
+    """Validate, exclude (counted), derive and score the export at ``path`` (CSV or ``.xlsx``).
+
+    ``encoding`` forces the CSV encoding; by default UTF-8 (BOM accepted), then GB18030/GBK.
+    """
     say = progress or (lambda message: None)
     codebook = load_codebook()
     say(f"validating {path}")
-    export = validate_export(Path(path), codebook)
-    log = [f"read {len(export.data)} questionnaires from {Path(path).name}"]
+    export = validate_export(Path(path), codebook, encoding=encoding)
+    log = [f"read {len(export.data)} questionnaires from {Path(path).name} ({export.read_info.describe()})"]
     if export.dropped_columns:
-        log.append(f"dropped unknown column(s), not carried into any output: {', '.join(export.dropped_columns)}")
+        log.append(f"dropped column(s) not in the codebook, not carried into any output: "
+                   f"{', '.join(export.dropped_columns)}")
     say("excluding incomplete and out-of-range questionnaires")
     cleaned = exclude(export.data, codebook)
     for row in exclusions_by_reason(cleaned.exclusions).itertuples():
         log.append(f"excluded {row.n} ({row.reason}: {row.detail})")
+    if len(cleaned.kept) < MIN_ANALYSED:
+        reasons = "; ".join(line.removeprefix("excluded ") for line in log if line.startswith("excluded"))
+        blanks = cleaned.exclusions["first_blank"].replace("", pd.NA).dropna().value_counts()
+        if len(blanks):
+            reasons += "; most often blank: " + ", ".join(f"{name} ({k})" for name, k in blanks.head(3).items())
+        raise UserError(
+            f"{path}: only {len(cleaned.kept)} of {len(export.data)} questionnaires are complete and in range "
+            f"({reasons or 'none excluded'}); at least {MIN_ANALYSED} are needed to analyse anything"
+        )
     say("deriving variables and scoring the coping scale")
-    analysis = pd.concat([derive(cleaned.kept, codebook), factor_scores(cleaned.kept, codebook)], axis=1)
-    alpha = alpha_by_factor(cleaned.kept, codebook)
+    with collect_warnings() as caught:
+        analysis = pd.concat([derive(cleaned.kept, codebook), factor_scores(cleaned.kept, codebook)], axis=1)
+        alpha = alpha_by_factor(cleaned.kept, codebook)
+    log += [f"numerical warning while scoring: {line}" for line in warning_summary(caught)]
     log.append(f"analysed {len(analysis)} questionnaires")
     return PipelineResult(analysis=analysis, flow=cleaned.flow, exclusions=cleaned.exclusions, alpha=alpha, log=log)

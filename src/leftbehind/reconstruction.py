@@ -26,15 +26,22 @@ CI methods
 
 A printed value ``v`` with ``d`` decimals matches every exact value within half
 a printed unit of ``v`` (both ends included, so either rounding rule is allowed).
+
+The same idea works from other printed numbers: :func:`tables_from_printed_shares`
+lists every integer table consistent with printed group sizes, percentages
+(through :func:`leftbehind.granularity.consistent_numerators`) and a printed
+Pearson χ² with or without Yates' correction (computed with
+``scipy.stats.chi2_contingency``).  The evidence chapter applies it to other
+studies (:func:`leftbehind.evidence.recover_counts`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.stats import chi2_contingency, norm
 
-from leftbehind.granularity import rounds_to
+from leftbehind.granularity import consistent_numerators, rounds_to
 
 #: the textbook 97.5 % normal quantile
 Z_TEXTBOOK = 1.96
@@ -209,3 +216,93 @@ def split_at_largest_gap(solutions: pd.DataFrame) -> list[pd.DataFrame]:
     size = (solutions["a"] + solutions["b"]).to_numpy()
     cut = int(np.argmax(np.diff(size))) + 1
     return [solutions.iloc[:cut].reset_index(drop=True), solutions.iloc[cut:].reset_index(drop=True)]
+
+
+# --- recovering counts from printed shares and a printed χ² -------------------------------------------------------
+
+#: the Pearson χ² variants a paper may have printed for a 2×2 table
+CHI2_VARIANTS = ("pearson", "yates")
+#: refuse searches larger than this many candidate tables (each gets a scipy χ² call)
+MAX_CANDIDATE_TABLES = 200_000
+
+
+def _candidates(n: int, pct, decimals, name: str) -> list[int]:
+    if n is None or int(n) != n or n <= 0:
+        raise ValueError(f"{name}: group size must be a positive whole number, got {n!r}")
+    if pct is None:
+        return list(range(int(n) + 1))
+    if decimals is None or int(decimals) != decimals or decimals < 0:
+        raise ValueError(f"{name}: a printed percentage needs its number of decimals, got {decimals!r}")
+    return consistent_numerators(float(pct), int(decimals), int(n))
+
+
+def pearson_chi2(table, correction: bool) -> float:
+    """Pearson's χ² of a 2×2 table with ``scipy.stats.chi2_contingency`` (``correction`` = Yates).
+
+    scipy's Yates correction moves each observed count 0.5 towards its expected
+    value, or less when they are closer than 0.5 (as R's ``chisq.test`` does).
+    A table with an empty row or column has no χ² (``nan``).
+    """
+    table = np.asarray(table, dtype=float)
+    if (table.sum(axis=0) == 0).any() or (table.sum(axis=1) == 0).any():
+        return float("nan")
+    return float(chi2_contingency(table, correction=correction)[0])
+
+
+def tables_from_printed_shares(
+    n_exposed: int,
+    n_unexposed: int,
+    pct_exposed: float | None = None,
+    pct_unexposed: float | None = None,
+    *,
+    pct_decimals: int | tuple[int, int] | None = 1,
+    chi2: float | None = None,
+    chi2_decimals: int | None = None,
+    variant: str | None = None,
+) -> pd.DataFrame:
+    """Every integer 2×2 table consistent with printed group sizes, percentages and a Pearson χ².
+
+    ``n_exposed`` and ``n_unexposed`` are the printed group sizes;
+    ``pct_exposed``/``pct_unexposed`` the printed percentages with the outcome
+    (``None`` when not printed), at ``pct_decimals`` places (one number, or one
+    per group).  ``chi2`` is the printed Pearson χ² at ``chi2_decimals``
+    places; ``variant`` says whether it was computed ``"pearson"`` (no
+    correction) or ``"yates"`` (continuity-corrected); ``None`` accepts either.
+
+    Returns one row per candidate table whose percentages round to the printed
+    ones: ``a`` exposed with the outcome, ``b`` exposed without, ``c``
+    unexposed with, ``d`` unexposed without, both statistics
+    (``chi2_pearson``, ``chi2_yates``), which of them round to the printed χ²
+    (``pearson_matches``, ``yates_matches``) and ``consistent`` (fits every
+    printed number under the allowed variant(s)).  Rows are sorted by ``a``
+    then ``c``.  Without a printed χ², every candidate is consistent.
+    """
+    if variant is not None and variant not in CHI2_VARIANTS:
+        raise ValueError(f"variant must be one of {CHI2_VARIANTS} or None, got {variant!r}")
+    if chi2 is not None and (chi2_decimals is None or int(chi2_decimals) != chi2_decimals or chi2_decimals < 0):
+        raise ValueError(f"a printed χ² needs its number of decimals, got {chi2_decimals!r}")
+    if chi2 is not None and chi2 < 0:
+        raise ValueError(f"a χ² statistic cannot be negative, got {chi2}")
+    dec_exposed, dec_unexposed = pct_decimals if isinstance(pct_decimals, tuple) else (pct_decimals, pct_decimals)
+    exposed = _candidates(n_exposed, pct_exposed, dec_exposed, "exposed")
+    unexposed = _candidates(n_unexposed, pct_unexposed, dec_unexposed, "unexposed")
+    if len(exposed) * len(unexposed) > MAX_CANDIDATE_TABLES:
+        raise ValueError(f"{len(exposed) * len(unexposed):,} candidate tables: too many to test one by one; "
+                         "give the printed percentages to narrow the search")
+    rows = []
+    for a in exposed:
+        for c in unexposed:
+            table = [[a, n_exposed - a], [c, n_unexposed - c]]
+            rows.append((a, n_exposed - a, c, n_unexposed - c, pearson_chi2(table, False), pearson_chi2(table, True)))
+    out = pd.DataFrame(rows, columns=["a", "b", "c", "d", "chi2_pearson", "chi2_yates"])
+    out = out.astype({k: "int64" for k in "abcd"})
+    if chi2 is None:
+        out["pearson_matches"] = out["yates_matches"] = pd.array([pd.NA] * len(out), dtype="boolean")
+        out["consistent"] = True
+    else:
+        out["pearson_matches"] = rounds_to(out["chi2_pearson"].to_numpy(), chi2, int(chi2_decimals))
+        out["yates_matches"] = rounds_to(out["chi2_yates"].to_numpy(), chi2, int(chi2_decimals))
+        allowed = {"pearson": out["pearson_matches"], "yates": out["yates_matches"],
+                   None: out["pearson_matches"] | out["yates_matches"]}[variant]
+        out["consistent"] = allowed.astype(bool)
+    return out.sort_values(["a", "c"], kind="stable").reset_index(drop=True)

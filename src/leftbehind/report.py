@@ -16,8 +16,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from leftbehind import models, tables
+from leftbehind.errors import UserError
+from leftbehind.estimable import NotEstimable, collect_warnings, not_estimable_record, warning_summary
 from leftbehind.figures import apply_style
 from leftbehind.paper_claims import attach_claims, load_claims
+from leftbehind.vocabulary import label
 
 MODEL_TITLES = {
     "nssi_lbc": "Table 7: NSSI among left-behind children",
@@ -25,32 +28,64 @@ MODEL_TITLES = {
 }
 
 
-def build_tables(analysis: pd.DataFrame) -> dict:
+MODEL_OUTCOMES = {"nssi_lbc": "nssi", "help_lbc_nssi": "professional"}
+
+
+def _attempt(name: str, compute, skipped: dict, caught_by: dict):
+    """Run one table's computation; a failure on a valid file is recorded as "not computed", never raised."""
+    with collect_warnings() as caught:
+        try:
+            return compute()
+        except UserError:
+            raise
+        except NotEstimable:
+            raise
+        except Exception as err:  # a valid but unusual file (e.g. an empty group) must not lose the other tables
+            skipped[name] = f"{type(err).__name__}: {err}"
+            return None
+        finally:
+            caught_by[name] = warning_summary(caught)
+
+
+def build_tables(analysis: pd.DataFrame, options: models.ModelOptions | None = None) -> dict:
     """Compute Tables 1-8 and the care cascade; comparisons carry the paper's claims.
 
     Returns ``{"cells": {name: DataFrame}, "tests": {name: DataFrame},
-    "models": {"nssi_lbc": record, "help_lbc_nssi": record}, "cascade": DataFrame}``.
+    "models": {"nssi_lbc": record, "help_lbc_nssi": record}, "cascade": DataFrame,
+    "not_estimable": {model: [Problem]}, "not_computed": {table: reason}, "warnings": [plain text]}``.
+    A model that cannot be estimated is absent from ``models`` and listed in ``not_estimable``
+    (the other tables are still computed); ``options`` leaves variables out or merges categories.
     """
     claims = load_claims()
-    results = {
-        "table1": tables.table1_demographics(analysis),
-        "table2": tables.table2_nssi_prevalence(analysis),
-        "table3": tables.table3_help_seeking(analysis),
-        "table4": tables.table4_professional_help(analysis),
-    }
-    for key, result in tables.table5_coping(analysis).items():
-        results[f"table5_{key}"] = result
-    for key, result in tables.table6_coping_nssi_help(analysis).items():
-        results[f"table6_{key}"] = result
+    skipped: dict[str, str] = {}
+    caught: dict[str, list[str]] = {}
+    results = {}
+    for name, compute in (("table1", tables.table1_demographics), ("table2", tables.table2_nssi_prevalence),
+                          ("table3", tables.table3_help_seeking), ("table4", tables.table4_professional_help)):
+        result = _attempt(name, lambda compute=compute: compute(analysis), skipped, caught)
+        if result is not None:
+            results[name] = result
+    for prefix, compute in (("table5", tables.table5_coping), ("table6", tables.table6_coping_nssi_help)):
+        parts = _attempt(prefix, lambda compute=compute: compute(analysis), skipped, caught) or {}
+        for key, result in parts.items():
+            results[f"{prefix}_{key}"] = result
     cells = {name: r.cells for name, r in results.items()}
     tests = {name: attach_claims(r.tests, claims) for name, r in results.items()}
-    fitted = {"nssi_lbc": models.table7_nssi_lbc(analysis), "help_lbc_nssi": models.table8_help_lbc_nssi(analysis)}
-    for name, prefix in (("nssi_lbc", "t7"), ("help_lbc_nssi", "t8")):
+    fitted, not_estimable = {}, {}
+    for name, prefix, fit in (("nssi_lbc", "t7", models.table7_nssi_lbc), ("help_lbc_nssi", "t8", models.table8_help_lbc_nssi)):
+        try:
+            fitted[name] = fit(analysis, options)
+        except NotEstimable as err:
+            not_estimable[name] = err
+            continue
+        caught[name] = fitted[name]["warnings"]
         number = prefix[1]
         cells[f"table{number}_terms"] = models.terms_table(fitted[name])
         cells[f"table{number}_steps"] = models.steps_table(fitted[name])
         tests[f"table{number}"] = attach_claims(models.model_comparisons(fitted[name], prefix), claims)
-    return {"cells": cells, "tests": tests, "models": fitted, "cascade": tables.care_cascade(analysis)}
+    cascade = _attempt("care_cascade", lambda: tables.care_cascade(analysis), skipped, caught)
+    return {"cells": cells, "tests": tests, "models": fitted, "cascade": cascade, "not_estimable": not_estimable,
+            "not_computed": skipped, "warnings": [f"{where}: {line}" for where, lines in caught.items() for line in lines]}
 
 
 def agreement_summary(tests: dict[str, pd.DataFrame]) -> dict[str, dict[str, int]]:
@@ -62,11 +97,31 @@ def agreement_summary(tests: dict[str, pd.DataFrame]) -> dict[str, dict[str, int
     return summary
 
 
-def write_analysis_outputs(analysis: pd.DataFrame, out_dir: Path) -> dict:
-    """Write every table (CSV) and figure (PNG) into ``out_dir``; return the JSON additions."""
+def not_estimable_lines(built: dict) -> list[str]:
+    """Plain sentences for the terminal and the run log: each model not estimated (why, what to do),
+    cautions on the models that were estimated, and tables that could not be computed."""
+    lines = []
+    for name, err in built["not_estimable"].items():
+        lines.append(f"{MODEL_TITLES[name]}: not estimable from this file.")
+        lines += [f"  - {p.sentence()}" for p in err.problems]
+    for name, model in built["models"].items():
+        lines += [f"{MODEL_TITLES[name]}: caution: {text}" for text in model.get("cautions", [])]
+    for name, reason in built["not_computed"].items():
+        lines.append(f"{name}: not computed ({reason}).")
+    return lines
+
+
+def write_analysis_outputs(analysis: pd.DataFrame, out_dir: Path, options: models.ModelOptions | None = None,
+                           data: str = "synthetic cohort") -> dict:
+    """Write every table (CSV) and figure (PNG) that can be computed into ``out_dir``; return the JSON additions.
+
+    Models that cannot be estimated are listed, with the reason, the variable and what to do, in
+    ``models_not_estimable.csv`` and under ``models`` in the returned dict (``"estimable": false``).
+    ``data`` names the data (their tier) in the figures and alt text: "synthetic cohort" or "real survey data".
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    built = build_tables(analysis)
+    built = build_tables(analysis, options)
     written_tables = {}
     for kind in ("cells", "tests"):
         for name, table in built[kind].items():
@@ -74,26 +129,39 @@ def write_analysis_outputs(analysis: pd.DataFrame, out_dir: Path) -> dict:
             filename = f"{name}{suffix}.csv"
             table.to_csv(out_dir / filename, index=name.endswith("_terms"))
             written_tables[f"{name}{suffix}"] = filename
-    built["cascade"].to_csv(out_dir / "care_cascade.csv", index=False)
-    written_tables["care_cascade"] = "care_cascade.csv"
+    if built["cascade"] is not None:
+        built["cascade"].to_csv(out_dir / "care_cascade.csv", index=False)
+        written_tables["care_cascade"] = "care_cascade.csv"
+    if built["not_estimable"]:
+        rows = [{"model": name, "table": MODEL_TITLES[name], **p.as_dict()}
+                for name, err in built["not_estimable"].items() for p in err.problems]
+        pd.DataFrame(rows).rename(columns={"remedy": "what_you_can_do"}).to_csv(out_dir / "models_not_estimable.csv", index=False)
+        written_tables["models_not_estimable"] = "models_not_estimable.csv"
 
     apply_style()
     figures = {}
     for name, model in built["models"].items():
-        fig, alt = models.forest_plot(model, MODEL_TITLES[name])
+        fig, alt = models.forest_plot(model, MODEL_TITLES[name], data)
         filename = f"forest_{name}.png"
         fig.savefig(out_dir / filename, bbox_inches="tight", metadata={"Software": None})
         plt.close(fig)
         figures[filename] = alt
-    fig, alt = tables.cascade_figure(built["cascade"])
-    fig.savefig(out_dir / "care_cascade.png", bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    figures["care_cascade.png"] = alt
+    if built["cascade"] is not None:
+        fig, alt = tables.cascade_figure(built["cascade"], data)
+        fig.savefig(out_dir / "care_cascade.png", bbox_inches="tight", metadata={"Software": None})
+        plt.close(fig)
+        figures["care_cascade.png"] = alt
+    records = {name: models.json_record(m) for name, m in built["models"].items()}
+    for name, err in built["not_estimable"].items():
+        records[name] = not_estimable_record(MODEL_OUTCOMES[name], err.problems, err.n, err.events)
     return {
-        "models": {name: models.json_record(m) for name, m in built["models"].items()},
+        "models": {name: records[name] for name in MODEL_TITLES},
         "tables": written_tables,
         "figures": figures,
         "agreement": agreement_summary(built["tests"]),
+        "not_computed": built["not_computed"],
+        "warnings": built["warnings"],
+        "_messages": not_estimable_lines(built),
     }
 
 
@@ -107,9 +175,11 @@ def format_p(p: float) -> str:
 def claims_view(tests: pd.DataFrame, claimed_only: bool = False) -> pd.DataFrame:
     """A comparisons table for reading: our result beside what the paper says, and the verdict."""
     view = tests if not claimed_only else tests[tests["agrees"] != "no claim"]
+    from leftbehind.presentation.tables import describe_comparison
+
     out = pd.DataFrame(
         {
-            "comparison": view["comparison"],
+            "comparison": view["comparison"].map(describe_comparison),
             "our difference": view["difference"].round(2),
             "direction defined as": view["contrast"] if "contrast" in view else "B (log odds)",
             "test": view["test"] if "test" in view else "Wald",
@@ -193,7 +263,7 @@ def steps_view(model: dict) -> pd.DataFrame:
     removed = long[long["removed"]].set_index("step")["variable"]
     out = wide.map(format_p)
     out.insert(0, "-2LL", first["minus_2ll_step"].round(2))
-    out.insert(1, "removed", removed.reindex(out.index).fillna("(stop)"))
+    out.insert(1, "removed", removed.reindex(out.index).map(lambda v: label(v) if isinstance(v, str) else "(stop)"))
     return out.fillna("")
 
 
@@ -209,7 +279,9 @@ def disagreements(tests: pd.DataFrame) -> str:
     rows = tests[tests["agrees"] == "no"]
     if rows.empty:
         return "none"
-    return "; ".join(f"{r.comparison} (p = {format_p(r.p)})" for r in rows.itertuples())
+    from leftbehind.presentation.tables import describe_comparison
+
+    return "; ".join(f"{describe_comparison(r.comparison)}, {p_text(r.p)}" for r in rows.itertuples())
 
 
 def synthetic_analysis(seed: int = 2023, overrides: dict[str, str] | None = None) -> pd.DataFrame:

@@ -238,7 +238,42 @@ class WhatIf:
             raise UserError(f"coping scale must be 0 or more, got {self.coping_scale}")
         unknown = [k for k in self.overrides if k not in register().index]
         if unknown:
-            raise UserError(f"data/synthetic/assumptions.csv: no assumption with id {', '.join(unknown)}")
+            raise UserError(f"data/synthetic/assumptions.csv: no assumption with id {', '.join(unknown)} "
+                            f"(list them with: whatif --list)")
+        for key, value in self.overrides.items():
+            current = str(register().loc[key, "value"]).split(";")
+            parts = str(value).split(";")
+            try:
+                [float(part) for part in parts]
+            except ValueError:
+                shape = "a number" if len(current) == 1 else f"{len(current)} numbers separated by ';'"
+                raise UserError(f"--set {key}={value}: the value must be {shape} "
+                                f"(current value {';'.join(current)})") from None
+            if len(parts) != len(current):
+                raise UserError(f"--set {key}={value}: expected {len(current)} number(s) separated by ';' "
+                                f"(current value {';'.join(current)}), got {len(parts)}")
+
+
+def why_not_fitted(analysis: pd.DataFrame, results: dict) -> dict[str, list[str]]:
+    """For Tables 7 and 8 when the full model could not be fitted in the sample: the reasons, in words."""
+    from leftbehind.models import estimability_problems
+
+    lbc = analysis[analysis["lbc"].astype(bool)]
+    groups = {"table7": (lbc, "nssi", "LBC"),
+              "table8": (lbc[pd.to_numeric(lbc["nssi"]) == 1], "professional", "LBC with NSSI")}
+    out = {}
+    for table, (data, outcome, group) in groups.items():
+        if results[f"{table}_fitted"]:
+            continue
+        problems = estimability_problems(data.reset_index(drop=True), outcome, group)
+        out[table] = [p.detail for p in problems] or ["the fit did not converge (separation by a coping score?)"]
+    return out
+
+
+def assumptions_listing() -> pd.DataFrame:
+    """The ``--set`` ids with their meaning and current values (the what-if command's ``--list``)."""
+    table = register().reset_index()
+    return table[["id", "value", "assumption"]].rename(columns={"value": "current value", "assumption": "meaning"})
 
 
 def final_model_table(data: pd.DataFrame, outcome: str, retained: list[str]) -> pd.DataFrame:
@@ -263,11 +298,25 @@ def what_if(params: WhatIf) -> dict:
 
     Returns ``{"parameters": ..., "results": key_results(...), "table7": DataFrame}``.
     """
+    from leftbehind.errors import UserError
+
     params.validate()
-    analysis = subsample(synthetic_analysis(params.seed, params.all_overrides()), params.n, params.seed)
+    try:
+        cohort = synthetic_analysis(params.seed, params.all_overrides())
+    except (ValueError, ZeroDivisionError, FloatingPointError) as err:
+        changed = ", ".join(f"{k}={v}" for k, v in params.all_overrides().items())
+        raise UserError(f"the generator cannot produce a cohort with {changed}: {err}") from None
+    if params.n is not None and params.n > len(cohort):
+        raise UserError(
+            f"--n {params.n:,}: the generator writes one cohort calibrated to the paper's counts, and {len(cohort):,} "
+            f"of its pupils are analysed after the exclusions; --n draws a random sample from those pupils, so it "
+            f"can be at most {len(cohort):,} (leave --n out to analyse all of them)"
+        )
+    analysis = subsample(cohort, params.n, params.seed)
     results = key_results(analysis, params.threshold)
     lbc = analysis[analysis["lbc"].astype(bool)]
     return {
+        "not_estimable": why_not_fitted(analysis, results),
         "parameters": {"seed": params.seed, "n": params.n, "coping_scale": params.coping_scale,
                        "threshold": params.threshold, "overrides": params.all_overrides()},
         "results": results,

@@ -175,6 +175,9 @@ def backward_lr(
     """
     y = np.asarray(outcome, dtype=float)
     x_all = np.column_stack([np.ones(len(design)), design.to_numpy(dtype=float)])
+    if np.isnan(y).any() or np.isnan(x_all).any():  # else the rank check below fails with "SVD did not converge"
+        blank = [c for c in design.columns if design[c].isna().any()] + (["(outcome)"] if np.isnan(y).any() else [])
+        raise ValueError(f"missing values in {', '.join(blank)}: drop incomplete rows first (SPSS uses listwise deletion)")
     if np.linalg.matrix_rank(x_all) < x_all.shape[1]:
         raise ValueError("the design matrix is rank deficient (a level never occurs or columns are collinear)")
     means = x_all.mean(axis=0)

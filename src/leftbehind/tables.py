@@ -295,11 +295,11 @@ def care_cascade(data: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def cascade_figure(cascade: pd.DataFrame):
+def cascade_figure(cascade: pd.DataFrame, data: str = "synthetic cohort"):
     """Bar chart of the care cascade on a linear count axis (a log axis would make the last stage look large).
 
     Each bar is labelled with its count and its share of the previous stage; returns ``(fig, alt)``.
-    """
+    ``data`` names the data in the axis label and alt text (the data tier, e.g. "real survey data")."""
     import matplotlib.pyplot as plt
 
     from leftbehind.figures import MAX_WIDTH_IN, PALETTE, count_axis, wrap
@@ -317,13 +317,13 @@ def cascade_figure(cascade: pd.DataFrame):
             ax.text(row.n + 0.02 * top, y, label, va="center", ha="left")
     count_axis(ax)
     ax.set_xlim(0, top * 1.02)
-    ax.set_xlabel("Children")
+    ax.set_xlabel(f"Children — {data}")
     fig.tight_layout()
     steps = "; ".join(
         f"{r.stage.lower()}: {r.n:,} ({r.pct_of_previous:.1f} % of the previous stage)" for r in cascade.iloc[1:].itertuples()
     )
     alt = (
-        f"Care cascade among {cascade['n'].iloc[0]:,} left-behind children in the synthetic cohort, narrowing at each stage: "
+        f"Care cascade among {cascade['n'].iloc[0]:,} left-behind children in the {data}, narrowing at each stage: "
         f"{steps}."
     )
     return fig, alt

@@ -8,7 +8,8 @@ are excluded, and counted, later by :mod:`leftbehind.clean`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ import pandas as pd
 
 from leftbehind.codebook import Codebook, load_codebook
 from leftbehind.errors import UserError
+from leftbehind.readers import ReadInfo, read_text_table
 
 #: How many offending rows a message lists.
 SHOW_ROWS = 5
@@ -28,6 +30,7 @@ class ValidatedExport:
     data: pd.DataFrame
     dropped_columns: list[str]
     path: Path
+    read_info: ReadInfo = field(default_factory=lambda: ReadInfo("csv", "utf-8"))
 
 
 def row_numbers(mask) -> str:
@@ -42,37 +45,51 @@ def fail(path, column: str, rule: str, mask) -> None:
     raise UserError(f"{path}: column '{column}': {rule}; data row(s) {row_numbers(mask)}")
 
 
-def read_export(path: Path) -> pd.DataFrame:
-    """Read the CSV as text (UTF-8, BOM tolerated); reject empty files and wrong delimiters."""
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{path}: no such file")
-    try:
-        text = path.read_bytes().decode("utf-8-sig", errors="strict")
-    except UnicodeDecodeError as err:
-        raise UserError(f"{path}: not UTF-8 text (rule: the export must be UTF-8); first bad byte at offset {err.start}") from None
-    if not text.strip():
-        raise UserError(f"{path}: the file is empty (rule: a header row and at least one data row are required)")
-    header = text.splitlines()[0]
-    if "," not in header:
-        found = next((name for sep, name in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe")) if sep in header), None)
-        if found:
-            raise UserError(f"{path}: wrong delimiter: the header is separated by {found}s; the contract requires commas")
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except pd.errors.ParserError as err:
-        raise UserError(f"{path}: malformed CSV (rule: every row has one field per header column): {err}") from None
-    if table.empty:
-        raise UserError(f"{path}: the file has a header but no data rows (rule: at least one data row is required)")
-    table.columns = [str(c).strip() for c in table.columns]
-    return table
+def read_export(path: Path, encoding: str | None = None) -> pd.DataFrame:
+    """Read the export as text: CSV (UTF-8 with or without BOM, GB18030/GBK) or ``.xlsx``.
+
+    See :func:`leftbehind.readers.read_text_table`; the reading details are in :attr:`read_info`.
+    """
+    return read_text_table(path, encoding)[0]
+
+
+def near_match(expected: str, found: list[str]) -> str | None:
+    """A found column that is probably ``expected`` misspelt: same letters ignoring case, spaces and
+    ``-``/``_``, or a close spelling (difflib ratio >= 0.8)."""
+
+    def key(name: str) -> str:
+        return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+    same = [name for name in found if key(name) == key(expected)]
+    if same:
+        return same[0]
+    close = difflib.get_close_matches(expected.casefold(), [name.casefold() for name in found], n=1, cutoff=0.8)
+    if close:
+        return next(name for name in found if name.casefold() == close[0])
+    return None
+
+
+def missing_columns_message(missing: list[str], present: list[str]) -> str:
+    """``gender`` -> "expected `gender`, found `Gender`" where a near match exists, else the bare name."""
+    parts = []
+    for name in missing:
+        match = near_match(name, [c for c in present])
+        parts.append(f"expected `{name}`, found `{match}`" if match else f"`{name}`")
+    return "; ".join(parts)
 
 
 def _check_columns(table: pd.DataFrame, codebook: Codebook, path) -> list[str]:
+    extra = [c for c in table.columns if c not in codebook.names]
     missing = [name for name in codebook.names if name not in table.columns]
     if missing:
-        raise UserError(f"{path}: missing required column(s) {', '.join(missing)} (rule: every codebook column must be present)")
-    return [c for c in table.columns if c not in codebook.names]
+        raise UserError(
+            f"{path}: missing required column(s): {missing_columns_message(missing, extra)} "
+            f"(rule: every codebook column must be present, spelt exactly as in data/codebook.yaml)"
+        )
+    duplicated = sorted({c for c in table.columns if list(table.columns).count(c) > 1})
+    if duplicated:
+        raise UserError(f"{path}: column(s) {', '.join(duplicated)} appear more than once in the header")
+    return extra
 
 
 def _parse_numbers(table: pd.DataFrame, columns: list, path) -> pd.DataFrame:
@@ -80,6 +97,7 @@ def _parse_numbers(table: pd.DataFrame, columns: list, path) -> pd.DataFrame:
     names = [c.name for c in columns]
     text = table[names].to_numpy(dtype=str)
     blank = text == ""
+    text = _drop_zero_decimals(text)
     whole = np.char.isdecimal(text) & (np.char.str_len(text) < 10)
     bad = ~blank & ~whole
     for j in np.flatnonzero(bad.any(axis=0)):
@@ -95,6 +113,15 @@ def _parse_numbers(table: pd.DataFrame, columns: list, path) -> pd.DataFrame:
     )
 
 
+def _drop_zero_decimals(text: np.ndarray) -> np.ndarray:
+    """``"14.0"`` / ``"14.00"`` -> ``"14"`` (pandas and Excel write whole numbers so when a column has blanks);
+    ``"14.5"`` is left alone and is then rejected as not a whole number."""
+    parts = np.char.partition(text, ".")
+    head, dot, tail = parts[..., 0], parts[..., 1], parts[..., 2]
+    zero_tail = (dot == ".") & (np.char.str_len(tail) > 0) & (np.char.strip(tail, "0") == "")
+    return np.where(zero_tail & (np.char.str_len(head) > 0), head, text)
+
+
 def _check_cross_rules(data: pd.DataFrame, codebook: Codebook, path) -> None:
     rules = {rule["id"] for rule in codebook.cross_rules}
     if "months_apart_without_parent_away" in rules:
@@ -108,10 +135,13 @@ def _check_cross_rules(data: pd.DataFrame, codebook: Codebook, path) -> None:
             fail(path, "treatment", "treatment filled although nssi = 2 (rule treatment_without_nssi)", bad)
 
 
-def validate_export(path: Path, codebook: Codebook | None = None) -> ValidatedExport:
-    """Read ``path`` and check it against the codebook; raise ``UserError`` on the first broken rule."""
+def validate_export(path: Path, codebook: Codebook | None = None, encoding: str | None = None) -> ValidatedExport:
+    """Read ``path`` and check it against the codebook; raise ``UserError`` on the first broken rule.
+
+    ``encoding`` forces a CSV encoding (else UTF-8, then GB18030; see :mod:`leftbehind.readers`).
+    """
     codebook = codebook or load_codebook()
-    table = read_export(path)
+    table, info = read_text_table(path, encoding)
     dropped = _check_columns(table, codebook, path)
     table = table[codebook.names]
     stripped = table.apply(lambda s: s.str.strip())
@@ -132,4 +162,4 @@ def validate_export(path: Path, codebook: Codebook | None = None) -> ValidatedEx
     texts = table[[c.name for c in codebook.columns if c.type == "text"]]
     data = pd.concat([texts, numbers], axis=1)[codebook.names]
     _check_cross_rules(data, codebook, path)
-    return ValidatedExport(data=data, dropped_columns=dropped, path=Path(path))
+    return ValidatedExport(data=data, dropped_columns=dropped, path=Path(path), read_info=info)

@@ -35,7 +35,8 @@ def run(args) -> int:
     summary = report["summary"]
     tables = ", ".join(f"{r['name']}: {len(r['solutions'])} table(s)" for r in report["reconstructions"])
     print(f"{sum(summary.values())} published numbers: {summary['reproduced']} reproduced, "
-          f"{summary['consistent']} consistent, {summary['flagged']} flagged; {tables}")
+          f"{summary['consistent']} consistent, {summary['flagged']} flagged, "
+          f"{summary['not_checkable']} not checkable; {tables}")
     if args.json is not None:
         print(f"wrote {args.json}")
     return 0

@@ -30,11 +30,49 @@ def add_arguments(parser) -> None:
     parser.add_argument("--threshold", type=float, default=0.10,
                         help="removal p-value of the backward elimination (default 0.10, as SPSS)")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="ID=VALUE",
-                        help="replace an assumptions-register value (repeatable), e.g. --set school_effect_sd=0")
+                        help="replace an assumptions-register value (repeatable), e.g. --set school_effect_sd=0; "
+                             "see --list for the ids, their meaning and current values")
+    parser.add_argument("--list", action="store_true",
+                        help="list the --set ids (data/synthetic/assumptions.csv) with their meaning and current values")
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the parameters and results as JSON")
+    parser.add_argument("--data", type=Path, default=None, help=argparse_suppress_help())
+    parser.add_argument("--spec", type=Path, default=None, help=argparse_suppress_help())
+    parser.epilog = ("whatif reruns the synthetic cohort only (generated pupils, not real children). "
+                     "For your own survey use: python -m leftbehind analyse DATA --spec SPEC.yaml --out DIR")
+
+
+def argparse_suppress_help():
+    import argparse
+
+    return argparse.SUPPRESS
+
+
+def refuse_own_data(args) -> None:
+    """whatif changes the generator's assumptions, so it cannot run on a reader's own data: say so."""
+    if getattr(args, "data", None) is not None or getattr(args, "spec", None) is not None:
+        raise UserError("whatif reruns the synthetic cohort only (it changes the generator's assumptions, which "
+                        "real data do not have); for your own survey run: python -m leftbehind analyse DATA "
+                        "--spec SPEC.yaml --out DIR")
+
+
+def print_listing() -> None:
+    """The ``--set`` ids, current values and meanings, one block per id (readable in a narrow terminal)."""
+    import textwrap
+
+    from leftbehind.sensitivity import assumptions_listing
+
+    print("Assumptions of the synthetic cohort you can change with --set ID=VALUE "
+          "(values with several parts are separated by ';'):\n")
+    for row in assumptions_listing().itertuples(index=False):
+        print(f"{row.id} = {row[1]}")
+        print(textwrap.fill(row.meaning, width=88, initial_indent="    ", subsequent_indent="    "))
 
 
 def run(args) -> int:
+    refuse_own_data(args)
+    if args.list:
+        print_listing()
+        return 0
     params = WhatIf(seed=args.seed, n=args.n, coping_scale=args.coping_scale, threshold=args.threshold,
                     overrides=dict(_assignment(a) for a in args.overrides))
     outcome = what_if(params)
@@ -46,7 +84,9 @@ def run(args) -> int:
           f"(chi-square p = {results['nssi_lbc_vs_nlbc_p']:.3g})")
     for table in ("7", "8"):
         if not results[f"table{table}_fitted"]:
-            print(f"Table {table}: the full model cannot be fitted in this sample (a category is absent or separates)")
+            print(f"Table {table}: the full model cannot be fitted in this sample:")
+            for reason in outcome["not_estimable"].get(f"table{table}", []):
+                print(f"  - {reason}")
             continue
         print(f"Table {table} keeps: {', '.join(results[f'table{table}_retained']) or '(nothing)'}"
               f"{' (includes every variable the paper keeps)' if results[f'table{table}_as_paper'] else ''}")

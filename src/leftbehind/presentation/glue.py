@@ -163,6 +163,9 @@ class Page:
         self.formats = shown_formats(source) if source is not None else None
         self.glued: dict[str, object] = {}
         self._emit = emit
+        from leftbehind.presentation.tables import install
+
+        install()  # the chapter's tables go through the book's one table renderer
 
     def glue(self, key: str, value, *, tier: str | None = None, source: str | None = None):
         """Glue ``value`` under ``key`` at its shown precision; return the stored (rounded) value."""

@@ -1,0 +1,197 @@
+"""Tables as readers see them: one renderer for every table the book and ``analyse`` show.
+
+Every ``pandas.DataFrame`` a chapter displays goes through :func:`to_html` (installed as the notebook's HTML
+formatter for data frames by :func:`install`, which :func:`leftbehind.figures.apply_style` calls):
+
+- column headers and row labels in words, from the one vocabulary (:mod:`leftbehind.vocabulary`);
+- no index column unless the index carries meaning (a plain 0…N range is dropped);
+- numbers by kind: counts with thousands separators and no decimals; p-values at three decimals, or ``< 0.001``;
+  other numbers at a precision chosen from the column's magnitude (at least two significant digits);
+- missing values as "—";
+- text never truncated; every table in its own horizontally scrolling box, so the page itself never scrolls
+  sideways on a phone.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+from leftbehind.vocabulary import label, vocabulary
+
+MISSING = "—"
+P_COLUMN = re.compile(r"^(?:p|p[ _-]?value|p[ _(].*|.*[ _]p|p_\w+|p-\w+)$", re.IGNORECASE)
+COUNT_COLUMN = re.compile(r"(?:^|[ _])(?:n|count|counts|events|cases|k|step|rows|pupils|children|total)(?:$|[ _])",
+                          re.IGNORECASE)
+
+
+def describe_comparison(key: str) -> str:
+    """A comparison id in words: ``t2:residence=county_town:lbc_vs_nlbc`` → "Table 2, residence: county town
+    (LBC vs NLBC)"; ``t7:family[single_parent]`` → "Table 7, family structure: single-parent"."""
+    parts = str(key).split(":")
+    table = ""
+    if parts and re.fullmatch(r"t\d+", parts[0]):
+        table = f"Table {parts[0][1:]}, "
+        parts = parts[1:]
+    what = parts[0] if parts else ""
+    contrast = f" ({label(parts[1])})" if len(parts) > 1 else ""
+    match = re.fullmatch(r"(\w+)(?:=(\w+|\*)|\[(\w+)\])", what)
+    if match:
+        level = match.group(2) or match.group(3)
+        level_text = "each category" if level == "*" else vocabulary().get(level, level.replace("_", " "))
+        described = f"{label(match.group(1))}: {level_text}"
+    elif what == "*":
+        described = "each category"
+    else:
+        described = label(what)
+    return f"{table}{described}{contrast}"
+
+
+COMPARISON_ID = re.compile(r"^t\d+:\S+$")
+TERM_KEY = re.compile(r"^\w+\[\w+\]$")
+
+
+def readable(value) -> str:
+    """Text for a table cell: comparison ids and model-term keys in words, anything else as it is."""
+    text = str(value)
+    if COMPARISON_ID.match(text):
+        return describe_comparison(text)
+    if TERM_KEY.match(text):
+        return label(text)
+    return text
+
+
+def format_p(p) -> str:
+    """A p-value: three decimals, ``< 0.001`` below that, "—" when missing."""
+    if p is None or pd.isna(p):
+        return MISSING
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def format_count(value) -> str:
+    """A count: thousands separators, no decimals."""
+    if value is None or pd.isna(value):
+        return MISSING
+    return f"{int(round(float(value))):,}"
+
+
+def decimals_for(values: pd.Series) -> int:
+    """Decimals for a column of estimates: two (as in ``1.67–2.75``), more for small values so the typical
+    (median absolute) value keeps two significant digits (at most four), one for values in the hundreds."""
+    finite = values.dropna().astype(float).abs()
+    finite = finite[np.isfinite(finite) & (finite > 0)]
+    if finite.empty:
+        return 2
+    magnitude = math.floor(math.log10(float(finite.median())))
+    if magnitude >= 2:
+        return 1
+    return int(min(4, max(2, 1 - magnitude)))
+
+
+def format_number(value, decimals: int) -> str:
+    if value is None or pd.isna(value):
+        return MISSING
+    value = float(value)
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    return f"{value:,.{decimals}f}"
+
+
+def _is_integral(values: pd.Series) -> bool:
+    finite = values.dropna()
+    if finite.empty:
+        return False
+    as_float = finite.astype(float)
+    return bool(np.all(np.isfinite(as_float)) and np.all(as_float == np.round(as_float)))
+
+
+def column_formatter(name, values: pd.Series):
+    """The formatter for one column, chosen by its name and contents."""
+    text = str(name)
+    if pd.api.types.is_bool_dtype(values):
+        return lambda v: MISSING if pd.isna(v) else ("yes" if v else "no")
+    if not pd.api.types.is_numeric_dtype(values):
+        return lambda v: MISSING if v is None or (not isinstance(v, str) and pd.isna(v)) else readable(v)
+    if P_COLUMN.match(text.strip()):
+        return format_p
+    if pd.api.types.is_integer_dtype(values) or (_is_integral(values) and COUNT_COLUMN.search(text)):
+        return format_count
+    if _is_integral(values) and values.dropna().abs().max() >= 1000:
+        return format_count
+    decimals = decimals_for(values)
+    return lambda v: format_number(v, decimals)
+
+
+def _meaningful_index(frame: pd.DataFrame) -> bool:
+    index = frame.index
+    if isinstance(index, pd.RangeIndex) and index.name is None:
+        return False
+    if index.name is None and not isinstance(index, pd.MultiIndex) and pd.api.types.is_integer_dtype(index):
+        return not np.array_equal(np.asarray(index), np.arange(len(index)))
+    return True
+
+
+def to_html(frame: pd.DataFrame, caption: str | None = None) -> str:
+    """The book's HTML for a table (see the module docstring)."""
+    frame = frame.copy()
+    if isinstance(frame.columns, pd.MultiIndex):
+        frame.columns = [" ".join(str(part) for part in col if str(part)) for col in frame.columns]
+    if _meaningful_index(frame):
+        names = [n for n in (frame.index.names or []) if n is not None]
+        frame = frame.reset_index()
+        if not names:
+            frame = frame.rename(columns={"index": ""})
+    frame.columns = [str(c) for c in frame.columns]
+    formatters = [column_formatter(name, frame[name]) for name in frame.columns]
+    numeric = [pd.api.types.is_numeric_dtype(frame[name]) and not pd.api.types.is_bool_dtype(frame[name])
+               for name in frame.columns]
+    head = "".join(
+        f'<th scope="col" class="{"lb-num" if is_num else "lb-text"}">{html.escape(label(name))}</th>'
+        for name, is_num in zip(frame.columns, numeric)
+    )
+    rows = []
+    for values in frame.itertuples(index=False, name=None):
+        cells = []
+        for value, fmt, is_num in zip(values, formatters, numeric):
+            text = html.escape(fmt(value))
+            cells.append(f'<td class="{"lb-num" if is_num else "lb-text"}">{text}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    table = (
+        '<div class="lb-table-scroll" style="overflow-x:auto;max-width:100%">'
+        f'<table class="lb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+    )
+    if not caption:
+        return table
+    # the caption sits outside the scrolling box, so on a phone it wraps at the page's width
+    return f'<figure class="lb-table-figure"><figcaption>{html.escape(caption)}</figcaption>{table}</figure>'
+
+
+class Table:
+    """A table with a caption, displayed through :func:`to_html` (``Table(df, "Caption")`` as a cell's value)."""
+
+    def __init__(self, frame: pd.DataFrame, caption: str | None = None):
+        self.frame = frame
+        self.caption = caption
+
+    def _repr_html_(self) -> str:
+        return to_html(self.frame, self.caption)
+
+    def __repr__(self) -> str:
+        return f"Table: {self.caption or ''} ({len(self.frame)} rows)"
+
+
+def install() -> None:
+    """Make :func:`to_html` the HTML formatter for every data frame a notebook displays (no-op outside IPython)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the book environment
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, lambda frame: to_html(frame))
+    pd.set_option("display.max_colwidth", None)

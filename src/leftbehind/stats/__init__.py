@@ -1,0 +1,1 @@
+"""Generic, spec-driven statistics: prevalence by group, group comparisons, backward elimination, coefficients."""

@@ -1,0 +1,1 @@
+"""Turning a survey file into an analysis dataset as a study spec says (read, check, derive, score, exclude)."""
