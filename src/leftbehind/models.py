@@ -384,7 +384,7 @@ def forest_plot(model: dict, title: str, data: str = "synthetic cohort"):
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.xaxis.set_minor_locator(NullLocator())
     ax.set_yticks(ypos, order["name"])
-    ax.set_xlabel(wrap(f"Odds ratio (log scale) with 95 % CI — {data}", 50))
+    ax.set_xlabel(wrap(f"Odds ratio (log scale) with 95 % CI — {data}", 40))
     ax.set_title(wrap(title, 46), loc="left")
     fig.tight_layout()
 
