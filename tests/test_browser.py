@@ -1,6 +1,7 @@
 """The built site in a real Chromium: loads cleanly, privately, accessibly, searchably."""
 
 import ipaddress
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -76,3 +77,103 @@ def test_site_search_finds_the_study(context, served_site):
     hrefs = [a.get_attribute("href") or "" for a in page.locator("#search-results ul.search li a").all()]
     page.close()
     assert any("study_at_a_glance" in href for href in hrefs), hrefs
+
+
+# --------------------------------------------------------------------------- reading on a phone and a laptop
+
+WIDTHS = {"phone": (390, 844), "laptop": (1280, 900)}
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "_build" / "screenshots"
+MIN_TEXT_PX = 9  # leftbehind.figures.MIN_TEXT_PX: the legibility rule for text inside figures
+FIRST_VISIT_MAX = 1_500_000
+LATER_PAGE_MAX = 400_000
+CRISIS_NUMBERS = {"12356": "tel:12356", "12355": "tel:12355"}
+
+# For every <img> in the article: its rendered width, the width it was drawn for (CSS px) and the smallest
+# text it contains at that width (written by leftbehind.figures.show_figure as data-min-text-px).
+IMAGES_JS = """() => Array.from(document.querySelectorAll('article img')).map(img => {
+  const box = img.getBoundingClientRect();
+  return {src: (img.getAttribute('src') || '').slice(0, 40), shown: box.width, visible: box.width > 0 && box.height > 0,
+          natural: parseFloat(img.getAttribute('width') || img.naturalWidth), minText: img.dataset.minTextPx || null,
+          alt: (img.getAttribute('alt') || '').slice(0, 60)};
+})"""
+
+
+def _new_context(browser, width, height):
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    ctx.route("**/*", lambda route: route.continue_() if is_loopback(route.request.url) else route.abort())
+    return ctx
+
+
+def _shot_name(doc: str, label: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"{doc.replace('/', '__')}-{label}.png"
+
+
+@pytest.mark.parametrize("label", list(WIDTHS))
+def test_every_page_reads_without_sideways_scrolling_and_with_legible_figures(browser, served_site, label):
+    """At 390 px and 1280 px: no page-level horizontal scroll, every figure's text >= 9 CSS px, tel: links where
+    crisis numbers appear. Saves a full-page screenshot of every page in _build/screenshots/."""
+    width, height = WIDTHS[label]
+    ctx = _new_context(browser, width, height)
+    problems = []
+    for doc in DOCS:
+        page = ctx.new_page()
+        page.goto(f"{served_site}/{doc}.html", wait_until="networkidle")
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 1:
+            problems.append(f"{doc} @{width}px: page scrolls sideways by {overflow} px")
+        for img in page.evaluate(IMAGES_JS):
+            if not img["visible"]:
+                continue
+            if img["minText"] is None:
+                problems.append(f"{doc} @{width}px: <img> without a recorded text size ({img['alt']!r})")
+                continue
+            shown_text = float(img["minText"]) * min(1.0, img["shown"] / img["natural"])
+            if shown_text < MIN_TEXT_PX:
+                problems.append(f"{doc} @{width}px: figure text renders at {shown_text:.1f} px ({img['alt']!r})")
+        text = page.inner_text("article")
+        hrefs = set(page.eval_on_selector_all("article a[href^='tel:']", "els => els.map(e => e.getAttribute('href'))"))
+        for number, href in CRISIS_NUMBERS.items():
+            if number in text and href not in hrefs:
+                problems.append(f"{doc}: shows {number} but has no {href} link")
+        page.screenshot(path=str(_shot_name(doc, f"{width}")), full_page=True, timeout=180_000, animations="disabled")
+        page.close()
+    ctx.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_site_search_finds_the_crisis_line_number(context, served_site):
+    page = context.new_page()
+    page.goto(f"{served_site}/search.html?q=12356", wait_until="networkidle")
+    page.wait_for_selector("#search-results ul.search li", timeout=15000)
+    hrefs = [a.get_attribute("href") or "" for a in page.locator("#search-results ul.search li a").all()]
+    page.close()
+    # every page with the content note indexes the crisis numbers; results arrive one by one, so any will do
+    assert hrefs and all("#index-" in href for href in hrefs), hrefs
+
+
+def test_page_weight_first_visit_and_later_pages(browser, served_site):
+    """Bytes over the wire (CDP encodedDataLength): the front page in a fresh browser, then every other page.
+
+    No request routing here: Playwright disables the HTTP cache when routing is on, and a reader's browser caches.
+    (The privacy test above already fails on any request to another host.)
+    """
+    ctx = browser.new_context(viewport={"width": WIDTHS["laptop"][0], "height": WIDTHS["laptop"][1]})
+    weights = {}
+    for doc in DOCS:
+        page = ctx.new_page()
+        total = [0]
+        cdp = ctx.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.on("Network.loadingFinished", lambda event: total.__setitem__(0, total[0] + event["encodedDataLength"]))
+        page.goto(f"{served_site}/{doc}.html", wait_until="networkidle")
+        page.wait_for_timeout(300)
+        weights[doc] = total[0]
+        page.close()
+    ctx.close()
+    report = "\n".join(f"{w / 1000:8.0f} kB  {doc}" for doc, w in weights.items())
+    print("\nPage weights (first entry: first visit; then each page after the ones above it):\n" + report)
+    first, *later = DOCS
+    assert weights[first] <= FIRST_VISIT_MAX, f"first visit {weights[first]:,} bytes\n{report}"
+    heavy = [f"{doc}: {weights[doc]:,} bytes" for doc in later if weights[doc] > LATER_PAGE_MAX]
+    assert not heavy, "\n".join(heavy) + "\n" + report

@@ -269,7 +269,8 @@ def test_prevalence_figure_groups_constructs_and_renders(table):
     alt = ev.prevalence_alt(prevalence)
     assert alt.index("NSSI instrument") < alt.index("single survey item") < alt.index("broader self-harm")
     assert "Yong 2023 4.6 %" in alt and "no interval" in alt
-    assert ev.plot_prevalence(prevalence).png.startswith(b"\x89PNG")
+    figure = ev.plot_prevalence(prevalence)
+    assert figure.png.startswith(b"\x89PNG") and figure.phone_text_px() >= 9
 
 
 def test_overview_marks_derived_counts(table):

@@ -153,7 +153,9 @@ def test_unconfirmed_enrolment_is_flagged_and_alt_text_states_every_point():
     assert "2020: 12.9 M (unconfirmed)" in alt
     for r in education[education["level"] == "primary_and_junior"].itertuples():
         assert f"{r.year}: {r.printed} M" in alt
-    assert hc.plot_context(education, migrants).png.startswith(b"\x89PNG")
+    figure = hc.plot_context(education, migrants)
+    assert figure.png.startswith(b"\x89PNG")
+    assert figure.phone_text_px() >= 9  # legible in a 390-px phone's text column (leftbehind.figures.MIN_TEXT_PX)
 
 
 def test_definitions_table_lists_each_headline_definition(headcounts):

@@ -102,6 +102,7 @@ def test_theme_map_alt_states_the_counts_it_draws(structure):
     assert "Research findings" in alt and "unavailable" in alt
     figure = q.plot_theme_map(structure)
     assert figure.alt == alt and figure.png.startswith(b"\x89PNG")
+    assert figure.phone_text_px() >= 9  # every label legible in a 390-px phone's text column
 
 
 # ----------------------------------------------------------------- the joint display

@@ -45,6 +45,15 @@ def test_content_note_lists_every_crisis_line_with_national_numbers_first():
     assert text.index("**12356**") < text.index("**12355**") < elsewhere
 
 
+def test_every_number_in_the_content_note_is_a_tap_to_call_link():
+    text = SNIPPET.read_text(encoding="utf-8")
+    bold = re.findall(r"\*\*([0-9][0-9 -]*[0-9])\*\*", text)
+    assert bold, "no numbers found in the content note"
+    for number in bold:
+        digits = re.sub(r"\D", "", number)
+        assert f"[**{number}**](tel:{digits})" in text, f"{number} is not a tel: link to {digits}"
+
+
 def test_content_note_is_calm_and_says_help_works():
     text = SNIPPET.read_text(encoding="utf-8").lower()
     assert ":class: tip content-note" in text
@@ -113,6 +122,14 @@ def test_pages_that_use_the_synthetic_cohort_say_so_near_the_top(page: Path):
     assert include, f"{page.name} uses the synthetic cohort but lacks the synthetic-data note"
     first_heading = re.search(r"^## ", text, re.MULTILINE)
     assert first_heading is None or include.start() < first_heading.start(), f"{page.name}: note must precede sections"
+
+
+@pytest.mark.parametrize("page", source_pages(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_synthetic_note_appears_only_where_the_synthetic_cohort_is_analysed(page: Path):
+    """The note says "the pupils analysed on this page are a synthetic cohort": false on a page that analyses none."""
+    text = page.read_text(encoding="utf-8")
+    if SYNTHETIC_INCLUDE.search(text):
+        assert SYNTHETIC_USE.search(text), f"{page.name} carries the synthetic-data note but analyses no synthetic pupils"
 
 
 def test_synthetic_note_says_plainly_these_are_not_real_children():

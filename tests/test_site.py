@@ -117,3 +117,27 @@ def test_every_chapter_offers_its_executed_notebook_and_the_code_and_data(site):
         names = set(archive.namelist())
     assert {"src/leftbehind/__init__.py", "data/published/yong2023.csv", "pyproject.toml", "uv.lock", "Makefile",
             "scripts/execute_notebooks.py"} <= names
+
+
+def test_theme_macros_copy_differs_from_the_installed_theme_only_by_the_icon_script():
+    """book/_templates/static/webpack-macros.html drops fontawesome.js; it must otherwise track the installed theme."""
+    import pydata_sphinx_theme
+
+    installed = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "webpack-macros.html"
+    ours = Path(__file__).resolve().parents[1] / "book" / "_templates" / "static" / "webpack-macros.html"
+    keep = [line for line in installed.read_text().splitlines()
+            if "fontawesome.js" not in line and "custom icons" not in line]
+    body = ours.read_text().split("-#}\n", 1)[1].splitlines()
+    assert body == keep
+
+
+def test_no_page_loads_the_icon_script_and_mathjax_only_where_there_is_maths(site):
+    for page in pages(site):
+        if page.parent.name == "_static" or "_static" in page.relative_to(site).parts:
+            continue  # theme assets copied verbatim, not pages
+        soup = soup_of(page)
+        sources = [s["src"] for s in soup.find_all("script", src=True)]
+        assert not any("fontawesome.js" in s for s in sources), page.relative_to(site)
+        has_math = soup.select_one("article .math, article span.math, article div.math") is not None
+        loads = any("mathjax" in s.lower() for s in sources)
+        assert loads == has_math, f"{page.relative_to(site)}: maths on page {has_math}, MathJax loaded {loads}"

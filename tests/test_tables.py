@@ -135,3 +135,5 @@ def test_care_cascade_counts(data):
     assert cascade["pct_of_previous"].iloc[1] == pytest.approx(100 * lbc["nssi"].mean())
     fig, alt = tables.cascade_figure(cascade)
     assert f"{cascade['n'].iloc[3]:,}" in alt
+    # counts of people on a linear axis from zero, so the last stage is drawn at its true size
+    assert fig.axes[0].get_xscale() == "linear" and fig.axes[0].get_xlim()[0] == 0

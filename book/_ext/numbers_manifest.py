@@ -77,7 +77,8 @@ def render(app, docname: str) -> str:
         uri = app.builder.get_relative_uri(docname, target)
         title = html.escape(_title(app, target))
         rows = "".join(
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
+            '<tr><td><code style="overflow-wrap:anywhere">{}</code></td><td>{}</td><td>{}</td>'
+            '<td style="overflow-wrap:anywhere">{}</td></tr>'.format(
                 html.escape(e["key"]), html.escape(str(e.get("shown"))), html.escape(str(e.get("tier"))),
                 html.escape(e.get("source", "")),
             )
@@ -86,7 +87,8 @@ def render(app, docname: str) -> str:
         parts.append(
             f'<section class="lb-numbers-page"><h3><a href="{uri}">{title}</a> '
             f'<span class="lb-number-count">({len(entries):,} numbers)</span></h3>'
-            '<div class="lb-table-scroll"><table class="table lb-numbers">'
+            '<div class="lb-table-scroll" tabindex="0" role="region" aria-label="numbers on this page (scrolls sideways)" '
+            'style="overflow-x:auto;max-width:100%"><table class="table lb-numbers">'
             "<thead><tr><th>Key</th><th>Shown as</th><th>Tier</th><th>Source (published numbers)</th></tr></thead>"
             f"<tbody>{rows}</tbody></table></div></section>"
         )

@@ -494,35 +494,6 @@ def audit_report(published: pd.DataFrame, z: float = Z_TEXTBOOK) -> dict:
     }
 
 
-def care_cascade_alt(counts: pd.DataFrame, total: int) -> str:
-    """Alt text for the care cascade, stating each category's derived count and share."""
-    parts = "; ".join(f"{r.category}: {r.count} ({100 * r.count / total:.1f} %)" for r in counts.itertuples())
-    return (f"Horizontal bar chart of what the {total} left-behind children who reported NSSI received, "
-            f"as counts derived from the printed percentages. {parts}.")
-
-
-def plot_care_cascade(counts: pd.DataFrame, total: int):
-    """Bar chart of the help-seeking categories with Wilson 95 % intervals on each share."""
-    import matplotlib.pyplot as plt
-
-    from leftbehind.figures import OKABE_ITO, show_figure
-    from leftbehind.prevalence import prevalence_interval
-
-    fig, ax = plt.subplots(figsize=(7, 2.8))
-    labels = list(counts["category"])[::-1]
-    values = [100 * int(c) / total for c in counts["count"]][::-1]
-    limits = [prevalence_interval(int(c), total) for c in counts["count"]][::-1]
-    errors = [[v - 100 * lo for v, (lo, _) in zip(values, limits)], [100 * hi - v for v, (_, hi) in zip(values, limits)]]
-    colours = [OKABE_ITO["grey"], OKABE_ITO["orange"], OKABE_ITO["sky_blue"], OKABE_ITO["blue"]][::-1]
-    ax.barh(labels, values, xerr=errors, color=colours, capsize=3, ecolor=OKABE_ITO["black"])
-    for y, (value_, count_) in enumerate(zip(values, list(counts["count"])[::-1])):
-        ax.text(value_ + errors[1][y] + 1, y, f"{count_} ({value_:.1f} %)", va="center")
-    ax.set_xlabel(f"Share of the {total} LBC with NSSI, % (derived counts; bars: Wilson 95 % CI)")
-    ax.set_xlim(0, 80)
-    return show_figure(fig, care_cascade_alt(counts, total),
-                       caption="What LBC with NSSI received: counts derived from the percentages printed by Yong et al. (2023).")
-
-
 def granularity_table(published: pd.DataFrame) -> pd.DataFrame:
     """Display form of :func:`granularity_results`: how many numerators fit, their range, the printed one."""
     gran = granularity_results(published)

@@ -330,24 +330,22 @@ def retention_figure(result: BootstrapSelection, chosen: list[str], names: dict[
     """
     import matplotlib.pyplot as plt
 
-    from leftbehind.figures import OKABE_ITO
+    from leftbehind.figures import MAX_WIDTH_IN, OKABE_ITO, legend_above, wrap
 
     names = names or {}
     share = result.retention().sort_values()
     labels = [names.get(v, v.replace("_", " ")) for v in share.index]
     colours = [OKABE_ITO["blue"] if v in chosen else OKABE_ITO["grey"] for v in share.index]
-    fig, ax = plt.subplots(figsize=(6.5, 0.32 * len(share) + 1.2))
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 0.3 * len(share) + 1.4))
     ax.barh(labels, 100 * share.to_numpy(), color=colours)
     ax.axvline(50, color=OKABE_ITO["black"], linewidth=0.8, linestyle=":")
     ax.set_xlim(0, 100)
-    ax.set_xlabel(f"% of {result.n_ok:,} bootstrap resamples in which the variable was retained")
-    if title:
-        ax.set_title(title, fontsize=10)
+    ax.set_xlabel(wrap(f"% of {result.n_ok:,} bootstrap resamples in which the variable was retained"))
     from matplotlib.patches import Patch
 
-    ax.legend(handles=[Patch(color=OKABE_ITO["blue"], label="retained on the full sample"),
-                       Patch(color=OKABE_ITO["grey"], label="removed on the full sample")],
-              loc="lower right", fontsize=8, frameon=False)
+    legend_above(ax, handles=[Patch(color=OKABE_ITO["blue"], label="retained on the full sample"),
+                              Patch(color=OKABE_ITO["grey"], label="removed on the full sample")],
+                 title=wrap(title) if title else None)
     always = [names.get(v, v) for v in share.index if share[v] >= 0.995]
     unstable = [names.get(v, v) for v in share.index if 0.2 <= share[v] <= 0.8]
     alt = (f"Bar chart of how often each candidate variable survived backward elimination in {result.n_ok:,} bootstrap "
@@ -365,22 +363,22 @@ def odds_ratio_figure(result: BootstrapSelection, terms: list[str], names: dict[
     """
     import matplotlib.pyplot as plt
 
-    from leftbehind.figures import OKABE_ITO
+    from leftbehind.figures import MAX_WIDTH_IN, OKABE_ITO, legend_above, plain_log_axis, wrap
 
     names = names or {}
     draws = [np.exp(result.log_or_draws(t)) for t in terms]
-    fig, ax = plt.subplots(figsize=(6.5, 0.42 * len(terms) + 1.2))
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 0.42 * len(terms) + 1.4))
     positions = np.arange(len(terms))[::-1]
     ax.boxplot(draws, positions=positions, vert=False, widths=0.55, whis=(2.5, 97.5), showfliers=False,
                medianprops={"color": OKABE_ITO["vermillion"]})
     if full_sample:
         ax.scatter([full_sample[t] for t in terms], positions, marker="D", s=18, color=OKABE_ITO["blue"], zorder=3,
                    label="full-sample estimate")
-        ax.legend(loc="lower right", fontsize=8, frameon=False)
+        legend_above(ax)
     ax.axvline(1, color=OKABE_ITO["black"], linewidth=0.8)
-    ax.set_xscale("log")
+    plain_log_axis(ax)
     ax.set_yticks(positions, [names.get(t, t) for t in terms])
-    ax.set_xlabel("odds ratio (log scale); box = quartiles, whiskers = 2.5th-97.5th percentiles")
+    ax.set_xlabel(wrap("odds ratio (log scale); box = quartiles, whiskers = 2.5th–97.5th percentiles"))
     crossing = [names.get(t, t) for t, d in zip(terms, draws) if len(d) and np.percentile(d, 2.5) < 1 < np.percentile(d, 97.5)]
     alt = (f"Box plots of bootstrap odds ratios for {len(terms)} model terms, each over the resamples in which it was "
            f"retained. Terms whose 2.5th to 97.5th percentile range includes 1: {', '.join(crossing) or 'none'}; "

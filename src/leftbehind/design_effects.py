@@ -132,23 +132,23 @@ def ci_comparison_figure(table: pd.DataFrame, names: dict[str, str] | None = Non
     """Forest plot: each term's OR with its naive, cluster-robust and GEE 95 % CIs.  Returns ``(fig, alt)``."""
     import matplotlib.pyplot as plt
 
-    from leftbehind.figures import OKABE_ITO
+    from leftbehind.figures import MAX_WIDTH_IN, OKABE_ITO, legend_above, plain_log_axis, wrap
 
     names = names or {}
     styles = [("naive", "model-based (pupils independent)", OKABE_ITO["grey"], 0.22),
               ("robust", "cluster-robust by school", OKABE_ITO["blue"], 0.0),
               ("gee", "GEE, exchangeable within school", OKABE_ITO["orange"], -0.22)]
-    fig, ax = plt.subplots(figsize=(6.5, 0.5 * len(table) + 1.2))
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 0.5 * len(table) + 1.6))
     base = np.arange(len(table))[::-1]
     for key, label, colour, offset in styles:
         centre = table["or_gee"] if key == "gee" else table["or_naive"]
         ax.errorbar(centre, base + offset, xerr=[centre - table[f"low_{key}"], table[f"high_{key}"] - centre],
                     fmt="o", markersize=3, color=colour, label=label, capsize=2)
     ax.axvline(1, color=OKABE_ITO["black"], linewidth=0.8)
-    ax.set_xscale("log")
+    plain_log_axis(ax)
     ax.set_yticks(base, [names.get(t, t) for t in table.index])
-    ax.set_xlabel("odds ratio with 95 % confidence interval (log scale)")
-    ax.legend(fontsize=8, frameon=False, loc="best")
+    ax.set_xlabel(wrap("odds ratio with 95 % confidence interval (log scale)", 40))
+    legend_above(ax)
     widest = table["se_ratio"].idxmax()
     changed = [names.get(t, t) for t in table.index if table.loc[t, "significant_naive"] != table.loc[t, "significant_robust"]]
     alt = (f"Forest plot of {len(table)} odds ratios with three 95 % intervals each. Allowing for schools changes the "

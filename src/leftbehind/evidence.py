@@ -722,9 +722,9 @@ def plot_forest(rows: pd.DataFrame, pooled: PooledOddsRatio | None):
     """Forest plot: squares for studies, diamonds for pooled results (ours, with both intervals, and the published one)."""
     import matplotlib.pyplot as plt
 
-    from leftbehind.figures import OKABE_ITO, show_figure
+    from leftbehind.figures import MAX_WIDTH_IN, OKABE_ITO, show_figure, wrap
 
-    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(rows) + 1.2))
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 0.62 * len(rows) + 1.4))
     styles = {"study": ("s", OKABE_ITO["blue"], "-"), "pooled": ("D", OKABE_ITO["vermillion"], "-"),
               "pooled_hksj": ("D", OKABE_ITO["vermillion"], ":"), "published": ("D", OKABE_ITO["grey"], "-")}
     y_positions = list(range(len(rows)))[::-1]
@@ -732,20 +732,20 @@ def plot_forest(rows: pd.DataFrame, pooled: PooledOddsRatio | None):
         marker, colour, line = styles[r.kind]
         ax.plot([r.ci_low, r.ci_high], [y, y], color=colour, linewidth=2, linestyle=line)
         ax.plot([r.odds_ratio], [y], marker=marker, color=colour, markersize=8, linestyle="none")
-        ax.text(r.ci_high * 1.02, y, f" {r.odds_ratio:.2f} ({_interval(r.ci_low, r.ci_high)})", va="center", fontsize=9)
     constructs = list(rows["construct"])
     for index in range(1, len(constructs)):
         if constructs[index] != constructs[index - 1]:
             ax.axhline(y_positions[index] + 0.5, color="#999999", linewidth=0.6, linestyle=":")
     ax.axvline(1, color=OKABE_ITO["black"], linewidth=0.8, linestyle="--")
     ax.set_xscale("log")
-    ax.set_yticks(y_positions, list(rows["label"]))
+    # the estimate and interval sit under each label, so nothing is drawn over the intervals on a narrow screen
+    ax.set_yticks(y_positions, [f"{r.label}\n{r.odds_ratio:.2f} ({_interval(r.ci_low, r.ci_high)})" for r in rows.itertuples()])
     upper = float(rows["ci_high"].max())
-    ax.set_xlim(min(0.9, float(rows["ci_low"].min()) * 0.95), upper * 1.6)
+    ax.set_xlim(min(0.9, float(rows["ci_low"].min()) * 0.95), upper * 1.08)
     ticks = [t for t in (0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0) if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.minorticks_off()
-    ax.set_xlabel("Odds ratio, LBC vs non-LBC (log scale; dashed line = no difference)")
+    ax.set_xlabel(wrap("Odds ratio, LBC vs non-LBC (log scale; dashed line = no difference)"))
     caption = ("Derived from published (or, where marked, derived) counts: per-study odds ratios (squares), grouped by "
                "construct, and our random-effects pooled odds ratio for the NSSI studies (orange diamond: usual interval, "
                "solid; Hartung–Knapp interval, dotted), beside the published pooled odds ratio of Zheng et al. 2025 "
@@ -777,10 +777,10 @@ def plot_prevalence(prevalence: pd.DataFrame):
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    from leftbehind.figures import PALETTE, show_figure
+    from leftbehind.figures import MAX_WIDTH_IN, PALETTE, legend_above, show_figure, wrap
 
     colours = dict(zip(CONSTRUCTS, PALETTE))
-    fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(prevalence) + 1.4))
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 0.42 * len(prevalence) + 1.6))
     y_positions = list(range(len(prevalence)))[::-1]
     for y, r in zip(y_positions, prevalence.itertuples()):
         colour = colours[r.construct]
@@ -790,19 +790,19 @@ def plot_prevalence(prevalence: pd.DataFrame):
         else:
             ax.plot([r.estimate_pct], [y], "o", markerfacecolor="white", markeredgecolor=colour, markersize=7)
         right = r.estimate_pct if np.isnan(r.ci_high_pct) else r.ci_high_pct
-        ax.text(right + 1.5, y, f"{r.estimate_pct:.1f} %", va="center", fontsize=9)
+        ax.text(right + 1.5, y, f"{r.estimate_pct:.1f} %", va="center")
     constructs = list(prevalence["construct"])
     for index in range(1, len(constructs)):
         if constructs[index] != constructs[index - 1]:
             ax.axhline(y_positions[index] + 0.5, color="#999999", linewidth=0.6, linestyle=":")
     ax.set_yticks(y_positions, list(prevalence["label"]))
     ax.set_xlim(0, max(100.0, float(np.nanmax(prevalence["ci_high_pct"].fillna(0))) + 5))
-    ax.set_xlabel("Left-behind children reporting the outcome (%) with 95 % Wilson interval")
+    ax.set_xlabel(wrap("Left-behind children reporting the outcome (%) with 95 % Wilson interval"))
     handles = [Line2D([0], [0], marker="o", color=colours[c], linestyle="none", label=name) for c, name in CONSTRUCTS.items()
                if c in set(prevalence["construct"])]
     handles.append(Line2D([0], [0], marker="o", linestyle="none", markerfacecolor="white", markeredgecolor="black",
                           label="no interval (group size not printed)"))
-    ax.legend(handles=handles, loc="upper right", frameon=False, fontsize=9)
+    legend_above(ax, handles=handles)
     caption = ("Published prevalences among left-behind children; intervals derived by our code from the published "
                "(or, where marked in the table, derived) counts. Duplicate samples appear once.")
     return show_figure(fig, prevalence_alt(prevalence), caption=caption)

@@ -1,9 +1,19 @@
-"""Figures for the book: one colour-blind-safe style and accessible output.
+"""Figures for the book: one colour-blind-safe style and accessible output, legible on a phone.
 
 Every figure in the book is shown through :func:`show_figure`, which renders the
 PNG inside an HTML ``<figure>`` with real alt text and an optional caption.
 Alt text is built by the calling code from the same numbers the figure plots,
 so it states the finding and cannot go stale.
+
+Legibility rule (checked in the browser suite): text in a figure renders at no less than
+:data:`MIN_TEXT_PX` CSS pixels, at 1280 px and in the ~350 px text column of a 390 px phone.
+Figures are drawn at most :data:`MAX_WIDTH_IN` inches wide with :data:`BASE_FONT_PT`-point text,
+saved at :data:`DPI` (sharp on high-density screens) and shown at their natural size of
+96 CSS px per inch (never wider than the column). Each ``<img>`` records the smallest text it
+contains (``data-min-text-px``, in CSS px at natural size) so the browser check can apply the rule.
+
+The data tier of a figure (published, synthetic, derived) is written inside the image by
+:func:`show_figure` (``tier=``), so a screenshot or a downloaded image keeps it.
 """
 
 from __future__ import annotations
@@ -16,6 +26,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import ticker  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = {
@@ -33,6 +45,25 @@ PALETTE = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion"
 
 GENERIC_ALT = {"", "img", "image", "figure", "plot", "chart", "graph", "picture"}
 
+#: Smallest text, in CSS px, a reader should meet in a figure (on a phone as on a laptop).
+MIN_TEXT_PX = 9
+#: Width of the text column on a 390-px phone (sphinx-book-theme), in CSS px.
+PHONE_COLUMN_PX = 350
+#: Figures are drawn at most this wide (inches, at 96 CSS px per inch) ...
+MAX_WIDTH_IN = 5.0
+#: ... with text of at least this size (points): 10 pt at 480 px shrunk to 350 px is 9.7 CSS px.
+BASE_FONT_PT = 10
+#: Resolution of the saved PNG (twice the CSS pixel density: sharp on high-density screens).
+DPI = 192
+CSS_PX_PER_IN = 96
+
+#: What each data tier means, as written inside a figure.
+TIER_LABELS = {
+    "synthetic": "Synthetic cohort (not real children)",
+    "published": "Published numbers",
+    "derived": "Derived from published numbers",
+}
+
 
 def apply_style() -> None:
     """Set the book's matplotlib defaults (palette, sizes, deterministic output) and its table renderer."""
@@ -43,13 +74,136 @@ def apply_style() -> None:
         {
             "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
             "figure.dpi": 100,
-            "savefig.dpi": 100,
-            "font.size": 10,
+            "savefig.dpi": DPI,
+            "font.size": BASE_FONT_PT,
+            "axes.titlesize": BASE_FONT_PT + 1,
+            "axes.labelsize": BASE_FONT_PT,
+            "xtick.labelsize": BASE_FONT_PT,
+            "ytick.labelsize": BASE_FONT_PT,
+            "legend.fontsize": BASE_FONT_PT,
+            "figure.titlesize": BASE_FONT_PT + 1,
+            "axes.formatter.use_mathtext": False,
+            "axes.formatter.limits": (-5, 7),
             "axes.spines.top": False,
             "axes.spines.right": False,
             "svg.hashsalt": "leftbehind",
         }
     )
+
+
+def plain_log_axis(ax, axis: str = "x", values: tuple[float, ...] = (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50)) -> None:
+    """A log axis with plain tick labels (``0.5``, ``1``, ``2``; never ``4×10⁻¹``) and no minor labels."""
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
+    low, high = ax.get_xlim() if axis == "x" else ax.get_ylim()
+    inside = [v for v in values if low <= v <= high] or [v for v in values if v <= high][-1:] + [v for v in values if v >= low][:1]
+    target.set_major_locator(ticker.FixedLocator(inside))
+    target.set_major_formatter(ticker.FuncFormatter(lambda v, _pos: f"{v:g}"))
+    target.set_minor_formatter(ticker.NullFormatter())
+
+
+def count_axis(ax, axis: str = "x") -> None:
+    """A linear axis of counts of people: starts at 0, whole numbers with thousands separators."""
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    if axis == "x":
+        ax.set_xlim(left=0)
+    else:
+        ax.set_ylim(bottom=0)
+    target.set_major_locator(ticker.MaxNLocator(nbins=5, integer=True))
+    target.set_major_formatter(ticker.FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
+
+
+def legend_above(ax, handles=None, title: str | None = None, ncol: int = 1):
+    """Put the legend above the plotting area, outside it, so it can never cover bars, points or intervals.
+
+    It starts at the figure's left edge (not the axes'), so long entries use the width of the tick labels too.
+    """
+    from matplotlib.transforms import blended_transform_factory
+
+    kwargs = {"handles": handles} if handles is not None else {}
+    return ax.legend(**kwargs, loc="lower left", bbox_to_anchor=(0.01, 1.02),
+                     bbox_transform=blended_transform_factory(ax.figure.transFigure, ax.transAxes),
+                     borderaxespad=0, frameon=False, ncol=ncol, title=title, title_fontsize=BASE_FONT_PT,
+                     alignment="left")
+
+
+def wrap(text: str, width: int = 50) -> str:
+    """Break a long axis label or annotation over lines of at most ``width`` characters."""
+    import textwrap
+
+    # a number and its unit stay together ("95 %", not "95" / "%")
+    return "\n".join(textwrap.wrap(text.replace(" %", "\u00a0%"), width)) or text
+
+
+def _renderer(fig):
+    canvas = fig.canvas
+    if not hasattr(canvas, "get_renderer"):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        canvas = FigureCanvasAgg(fig)
+    return canvas.get_renderer()
+
+
+def fit_width(fig) -> None:
+    """Keep tick labels and legends inside the figure's own width (``tight_layout``), for ordinary subplot grids.
+
+    Without this, long labels stick out of a 5-inch figure and the saved image grows wider, so it is shrunk
+    more on a phone and its text falls below the legibility rule.
+    """
+    import warnings
+
+    axes = fig.get_axes()
+    if not axes or fig.get_layout_engine() is not None or any(ax.get_subplotspec() is None for ax in axes):
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fig.tight_layout()
+    # whatever still sticks out sideways (a centred axis label, a legend anchored to the figure): narrow the axes
+    width = fig.get_size_inches()[0]
+    for _ in range(4):
+        box = fig.get_tightbbox(_renderer(fig))
+        left, right = max(0.0, -box.x0), max(0.0, box.x1 - width)
+        if left + right < 0.02:
+            break
+        for ax in axes:
+            pos = ax.get_position()
+            ax.set_position((pos.x0 + left / width, pos.y0, max(pos.width - (left + right) / width, 0.1), pos.height))
+
+
+def visible_texts(fig) -> list[Text]:
+    """Every drawn, non-empty text of ``fig`` (tick labels outside the axes' view are not drawn)."""
+    renderer = _renderer(fig)
+    fig.draw(renderer)
+    found = []
+    for text in fig.findobj(Text):
+        if not text.get_visible() or not text.get_text().strip():
+            continue
+        axes = text.axes
+        if axes is not None and text in axes.get_xticklabels() + axes.get_yticklabels():
+            # a tick label is drawn only when its tick lies inside the view limits
+            lo, hi = sorted(axes.get_xlim() if text in axes.get_xticklabels() else axes.get_ylim())
+            pos = text.get_position()[0 if text in axes.get_xticklabels() else 1]
+            if not (min(lo, hi) - 1e-9 <= pos <= max(lo, hi) + 1e-9):
+                continue
+        found.append(text)
+    return found
+
+
+def smallest_text_pt(fig) -> float:
+    """The smallest font size (points) among the texts drawn in ``fig``."""
+    sizes = [t.get_fontsize() for t in visible_texts(fig)]
+    return min(sizes) if sizes else float(BASE_FONT_PT)
+
+
+def add_tier_label(fig, tier: str) -> None:
+    """Write the data tier above everything else in the figure (left-aligned), so it never overlaps."""
+    if tier not in TIER_LABELS:
+        raise ValueError(f"tier must be one of {sorted(TIER_LABELS)}, got {tier!r}")
+    renderer = _renderer(fig)
+    box = fig.get_tightbbox(renderer)
+    width, height = fig.get_size_inches()
+    fig.text(max(box.x0, 0) / width, box.y1 / height + 0.02, TIER_LABELS[tier], ha="left", va="bottom",
+             fontsize=BASE_FONT_PT, fontstyle="italic", color="#444444")
 
 
 def check_alt(alt: str) -> str:
@@ -63,20 +217,38 @@ def check_alt(alt: str) -> str:
 class AccessibleFigure:
     """A matplotlib figure rendered as ``<figure><img alt=…><figcaption>``."""
 
-    def __init__(self, fig, alt: str, caption: str = ""):
+    def __init__(self, fig, alt: str, caption: str = "", tier: str | None = None):
         self.alt = check_alt(alt)
         self.caption = caption
+        fit_width(fig)
+        if tier is not None:
+            add_tier_label(fig, tier)
+        self.min_text_pt = smallest_text_pt(fig)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+        fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
         plt.close(fig)
-        self.png = buffer.getvalue()
+        self.png = _compact_png(buffer.getvalue())
+        from PIL import Image
+
+        with Image.open(io.BytesIO(self.png)) as image:
+            self.pixel_size = image.size
+        #: natural display size in CSS px (96 per inch)
+        self.css_size = tuple(round(p * CSS_PX_PER_IN / DPI) for p in self.pixel_size)
+        #: smallest text at natural size, in CSS px
+        self.min_text_px = self.min_text_pt * CSS_PX_PER_IN / 72
+
+    def phone_text_px(self, column: float = PHONE_COLUMN_PX) -> float:
+        """Smallest text (CSS px) once the figure is shrunk to a phone's text column."""
+        return self.min_text_px * min(1.0, column / self.css_size[0])
 
     def _repr_html_(self) -> str:
         data = base64.b64encode(self.png).decode("ascii")
         caption = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
+        width, height = self.css_size
         return (
             '<figure class="lb-figure">'
             f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt, quote=True)}" '
+            f'width="{width}" height="{height}" data-min-text-px="{self.min_text_px:.1f}" '
             'style="max-width:100%;height:auto"/>'
             f"{caption}</figure>"
         )
@@ -85,6 +257,20 @@ class AccessibleFigure:
         return f"Figure: {self.alt}"
 
 
-def show_figure(fig, alt: str, caption: str = "") -> AccessibleFigure:
-    """Wrap ``fig`` for display in a notebook (return it as the cell's last value)."""
-    return AccessibleFigure(fig, alt, caption)
+def _compact_png(png: bytes) -> bytes:
+    """Re-encode a matplotlib PNG with an adaptive 8-bit palette (about a third of the bytes, same look)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        rgb = image.convert("RGB")
+    out = io.BytesIO()
+    rgb.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def show_figure(fig, alt: str, caption: str = "", tier: str | None = None) -> AccessibleFigure:
+    """Wrap ``fig`` for display in a notebook (return it as the cell's last value).
+
+    ``tier`` ("synthetic", "published" or "derived") writes the data tier inside the image.
+    """
+    return AccessibleFigure(fig, alt, caption, tier)

@@ -277,24 +277,25 @@ def draw_headcounts(ax, series: pd.DataFrame) -> None:
                 color=colour, markerfacecolor="white" if secondary else colour, markersize=8,
                 label=DEFINITION_LABELS.get(definition, definition), gid=definition)
         for r in run.itertuples():
-            ax.annotate(_headcount_label(r), (int(r.data_year), r.value), textcoords="offset points", xytext=(6, 5),
-                        fontsize=8)
+            ax.annotate(_headcount_label(r), (int(r.data_year), r.value), textcoords="offset points", xytext=(6, 5))
 
 
 def plot_headcounts(series: pd.DataFrame):
     """The headcount figure (see :func:`draw_headcounts`), shown with computed alt text."""
     import matplotlib.pyplot as plt
 
-    from leftbehind.figures import show_figure
+    from leftbehind.figures import MAX_WIDTH_IN, show_figure, wrap
 
-    fig, ax = plt.subplots(figsize=(8, 4.6))
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 4.2))
     draw_headcounts(ax, series)
     ax.set_ylabel("Left-behind children (millions)")
     ax.set_xlabel("Year the count refers to")
     ax.set_ylim(0, float(series["value"].max()) * 1.15)
     years = series["data_year"].astype(int)
     ax.set_xlim(int(years.min()) - 1, int(years.max()) + 3)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False, fontsize=8, ncol=1)
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles, [wrap(label, 48) for label in labels], loc="upper left", bbox_to_anchor=(0, -0.16),
+              frameon=False, ncol=1)
     caption = ("Published headcounts; each definition is its own series and no line crosses a change of definition. "
                "Hollow grey markers are secondary citations whose definition we could not trace.")
     return show_figure(fig, headcounts_alt(series), caption=caption)
@@ -335,24 +336,27 @@ def plot_context(education: pd.DataFrame, migrants: pd.DataFrame):
     """
     import matplotlib.pyplot as plt
 
-    from leftbehind.figures import OKABE_ITO, show_figure
+    from leftbehind.figures import MAX_WIDTH_IN, OKABE_ITO, show_figure
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
+    # two panels stacked (not side by side), so each keeps the full width of a phone screen
+    fig, (left, right) = plt.subplots(2, 1, figsize=(MAX_WIDTH_IN, 5.6))
     enrolled = education[education["level"] == "primary_and_junior"]
     confirmed = enrolled[enrolled["confirmed"] == "yes"]
     draw_year_runs(left, confirmed, "scope", OKABE_ITO["blue"])
     for r in enrolled[enrolled["confirmed"] == "no"].itertuples():
         left.plot([int(r.year)], [r.value], "o", markerfacecolor="white", markeredgecolor=OKABE_ITO["blue"], markersize=8)
-        left.annotate("unconfirmed", (int(r.year), r.value), textcoords="offset points", xytext=(6, 4), fontsize=8)
+        left.annotate("unconfirmed", (int(r.year), r.value), textcoords="offset points", xytext=(6, 4))
     left.set_ylim(0, float(enrolled["value"].max()) * 1.15)
-    left.set_title("LBC in compulsory education (MoE registers)", fontsize=10)
+    left.set_title("LBC in compulsory education (MoE registers)", loc="left")
     left.set_ylabel("Millions")
     nbs = migrants[(migrants["series"] == "nbs_monitoring") & (migrants["measure"] == "total")]
     draw_year_runs(right, nbs, "scope", OKABE_ITO["orange"])
     right.set_ylim(0, float(nbs["value"].max()) * 1.15)
-    right.set_title("Migrant workers (NBS monitoring survey)", fontsize=10)
+    right.set_title("Migrant workers (NBS monitoring survey)", loc="left")
+    right.set_ylabel("Millions")
     for ax in (left, right):
         ax.set_xlabel("Year")
         ax.xaxis.get_major_locator().set_params(integer=True)
+    fig.tight_layout(h_pad=1.5)
     caption = "Published figures; lines join consecutive years only, so a missing year leaves a gap."
     return show_figure(fig, context_alt(education, migrants), caption=caption)

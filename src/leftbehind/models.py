@@ -368,7 +368,9 @@ def forest_plot(model: dict, title: str, data: str = "synthetic cohort"):
 
     table = terms_table(model)
     order = table.sort_values("or")
-    fig, ax = plt.subplots(figsize=(6.5, 0.45 * len(order) + 1.2))
+    from leftbehind.figures import MAX_WIDTH_IN, wrap
+
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 0.45 * len(order) + 1.4))
     ypos = np.arange(len(order))
     up = order["ci_low"] > 1
     down = order["ci_high"] < 1
@@ -382,8 +384,8 @@ def forest_plot(model: dict, title: str, data: str = "synthetic cohort"):
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.xaxis.set_minor_locator(NullLocator())
     ax.set_yticks(ypos, order["name"])
-    ax.set_xlabel(f"Odds ratio (log scale) with 95 % CI — {data}")
-    ax.set_title(title)
+    ax.set_xlabel(wrap(f"Odds ratio (log scale) with 95 % CI — {data}", 40))
+    ax.set_title(wrap(title, 46), loc="left")
     fig.tight_layout()
 
     def listing(rows: pd.DataFrame) -> str:
@@ -400,10 +402,10 @@ def forest_plot(model: dict, title: str, data: str = "synthetic cohort"):
     return fig, alt
 
 
-def show_forest(model: dict, title: str, caption: str = ""):
-    """Display :func:`forest_plot` through :func:`leftbehind.figures.show_figure`."""
+def show_forest(model: dict, title: str, caption: str = "", tier: str | None = None):
+    """Display :func:`forest_plot` through :func:`leftbehind.figures.show_figure` (``tier`` written inside it)."""
     fig, alt = forest_plot(model, title)
-    return show_figure(fig, alt, caption)
+    return show_figure(fig, alt, caption, tier=tier)
 
 
 def model_comparisons(model: dict, prefix: str) -> pd.DataFrame:

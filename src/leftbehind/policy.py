@@ -86,23 +86,26 @@ def help_seeking_alt(breakdown: pd.DataFrame) -> str:
 
 
 def plot_help_seeking(breakdown: pd.DataFrame):
-    """Bars of the four printed shares with their Wilson intervals, labelled with the implied counts."""
+    """The book's one figure of what the LBC with NSSI received (published record, evidence to action).
+
+    Bars of the four printed shares with their Wilson intervals, labelled with the implied counts.
+    """
     import matplotlib.pyplot as plt
 
-    from leftbehind.figures import OKABE_ITO, show_figure
+    from leftbehind.figures import MAX_WIDTH_IN, OKABE_ITO, show_figure, wrap
 
-    labels = list(breakdown.index)[::-1]
+    labels = [wrap(label, 18) for label in breakdown.index][::-1]
     data = breakdown.iloc[::-1]
     shares = [float(v) for v in data["printed %"]]
     low = [s - lo for s, lo in zip(shares, data["Wilson 95% CI low %"], strict=True)]
     high = [hi - s for s, hi in zip(shares, data["Wilson 95% CI high %"], strict=True)]
     colours = [OKABE_ITO["bluish_green"] if "Professional" in lab else OKABE_ITO["grey"] for lab in labels]
-    fig, ax = plt.subplots(figsize=(7, 2.8))
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 3.4))
     ax.barh(labels, shares, xerr=[low, high], color=colours, capsize=3, ecolor=OKABE_ITO["black"])
     for y, (share, count) in enumerate(zip(shares, data["implied count"], strict=True)):
-        ax.text(share + high[y] + 1, y, f"{share:.1f} % (≈{int(count)})", va="center")
-    ax.set_xlim(0, 80)
-    ax.set_xlabel(f"Share of the {int(breakdown['of'].iloc[0])} LBC with NSSI (%), with Wilson 95 % CI")
+        ax.text(share + high[y] + 1.5, y, f"{share:.1f} %\n({int(count)} children)", va="center")
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(wrap(f"Share of the {int(breakdown['of'].iloc[0])} LBC with NSSI (%), with Wilson 95 % CI"))
     return show_figure(
         fig, help_seeking_alt(breakdown),
         caption="Help received by left-behind children who reported NSSI: printed shares (published), "

@@ -207,43 +207,43 @@ def theme_map_alt(structure: pd.DataFrame) -> str:
 
 
 def plot_theme_map(structure: pd.DataFrame):
-    """Draw the strands, themes and sub-themes as four columns of labelled boxes."""
+    """Draw the strands, themes and sub-themes as one outline, strand by strand, top to bottom.
+
+    One column (not one column per strand) so that every label keeps full-size text on a phone as on a laptop.
+    """
     import matplotlib.pyplot as plt
 
-    from leftbehind.figures import PALETTE, show_figure
+    from leftbehind.figures import BASE_FONT_PT, MAX_WIDTH_IN, PALETTE, show_figure
 
     tree = theme_tree(structure)
-    width = 30
-
-    def lines(text: str, indent: int = 0) -> list[str]:
-        return textwrap.wrap(text, width - indent)
-
-    def theme_step(text: str) -> float:
-        return 0.6 * len(lines(text)) + 0.8
-
-    def sub_step(text: str) -> float:
-        return 0.5 * len(lines(text, 3)) + 0.35
-
-    heights = [2 + sum(theme_step(t) + sum(sub_step(s) for s in subs) for t, subs in branch) for _, branch in tree]
-    top = max(heights)
-    fig, ax = plt.subplots(figsize=(12, 0.3 * top + 0.6))
-    ax.set_xlim(0, len(tree))
-    ax.set_ylim(-top, 0.6)
-    ax.axis("off")
+    line, gap_strand, gap_theme = 0.21, 0.3, 0.1  # inches
+    rows = []  # (kind, wrapped lines, colour)
     for column, (label, branch) in enumerate(tree):
-        colour = PALETTE[column]
-        x = column + 0.04
-        ax.text(x, 0, label, fontsize=10, fontweight="bold", va="top", color="white",
-                bbox={"boxstyle": "round,pad=0.3", "facecolor": colour, "edgecolor": colour})
-        y = -1.6
+        colour = PALETTE[column % len(PALETTE)]
+        rows.append(("strand", textwrap.wrap(label, 44), colour))
         for theme, subs in branch:
-            text = "\n".join(lines(theme))
-            ax.text(x, y, text, fontsize=8.5, va="top",
+            rows.append(("theme", textwrap.wrap(theme, 50), colour))
+            rows.extend(("sub", textwrap.wrap(sub, 46), colour) for sub in subs)
+    gaps = {"strand": gap_strand, "theme": gap_theme, "sub": 0.02}
+    height = sum(gaps[kind] + line * len(text) for kind, text, _ in rows) + 0.2
+    fig = plt.figure(figsize=(MAX_WIDTH_IN, height))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, MAX_WIDTH_IN)
+    ax.set_ylim(-height, 0)
+    ax.axis("off")
+    y = 0.0
+    for kind, text, colour in rows:
+        y -= gaps[kind]
+        body = "\n".join(text)
+        if kind == "strand":
+            ax.text(0.08, y, body, fontsize=BASE_FONT_PT + 1, fontweight="bold", va="top", color="white",
+                    bbox={"boxstyle": "round,pad=0.3", "facecolor": colour, "edgecolor": colour})
+        elif kind == "theme":
+            ax.text(0.12, y, body, fontsize=BASE_FONT_PT, va="top",
                     bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": colour})
-            y -= theme_step(theme)
-            for sub in subs:
-                ax.text(x + 0.08, y, "– " + "\n   ".join(lines(sub, 3)), fontsize=7.5, va="top", color="#333333")
-                y -= sub_step(sub)
+        else:
+            ax.text(0.4, y, "– " + "\n   ".join(text), fontsize=BASE_FONT_PT, va="top", color="#333333")
+        y -= line * len(text)
     return show_figure(
         fig, theme_map_alt(structure),
         caption="Themes and sub-themes as named in the contents list of Lei (2024); titles only, no findings.",

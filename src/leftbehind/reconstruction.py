@@ -179,24 +179,25 @@ def plot_solution_sets(girls_grid: pd.DataFrame, girls: pd.DataFrame, boarders_b
 
     import matplotlib.pyplot as plt
 
-    from leftbehind.figures import OKABE_ITO, PALETTE, show_figure
+    from leftbehind.figures import MAX_WIDTH_IN, OKABE_ITO, PALETTE, legend_above, show_figure
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
+    # panels stacked, each the full width of a phone screen; legends above each panel, never over the points
+    fig, (left, right) = plt.subplots(2, 1, figsize=(MAX_WIDTH_IN, 7.0))
     left.plot(girls_grid["a"], girls_grid["or"], color=OKABE_ITO["grey"], marker=".", linestyle="none")
     window = printed_window(float(printed["girls"][0]), decimals)
     left.axhspan(*window, color=OKABE_ITO["orange"], alpha=0.4, label=f"printed OR {printed['girls'][0]}")
     left.plot(girls["a"], girls["or"], color=OKABE_ITO["blue"], marker="o", linestyle="none", label="OR and CI match")
     left.set_xlabel("girls with NSSI (a)")
     left.set_ylabel("odds ratio, girls vs boys")
-    left.legend(frameon=False, fontsize=8)
+    legend_above(left, ncol=2)
     markers = ["o", "x", "s", "+"]
     for i, (label, sol) in enumerate(boarders_by_method.items()):
         right.scatter(sol["a"] + sol["b"], sol["a"], marker=markers[i % 4], color=PALETTE[i % len(PALETTE)],
                       facecolors="none" if markers[i % 4] in "os" else None, label=label, s=30)
     right.set_xlabel("boarders among the LBC (a + b)")
     right.set_ylabel("boarders with NSSI (a)")
-    right.legend(frameon=False, fontsize=7)
-    fig.tight_layout()
+    legend_above(right)
+    fig.tight_layout(h_pad=2.5)
     return show_figure(fig, solution_sets_alt(girls, boarders_by_method, printed),
                        caption="Integer 2×2 tables consistent with the printed odds ratios and 95 % CIs (derived).")
 

@@ -330,21 +330,21 @@ def what_if_figure(table7: pd.DataFrame | None):
     """Forest plot of the what-if Table 7 (OR and 95 % CI), or a sentence when there is nothing to plot."""
     import matplotlib.pyplot as plt
 
-    from leftbehind.figures import OKABE_ITO, show_figure
+    from leftbehind.figures import MAX_WIDTH_IN, OKABE_ITO, plain_log_axis, show_figure
     from leftbehind.models import TERM_NAMES
 
     if table7 is None or not len(table7):
         return "No Table 7 terms to plot with these parameters."
-    fig, ax = plt.subplots(figsize=(6.5, 0.4 * len(table7) + 1))
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 0.42 * len(table7) + 1.2))
     y = np.arange(len(table7))[::-1]
     ax.errorbar(table7["or"], y, xerr=[table7["or"] - table7["ci_low"], table7["ci_high"] - table7["or"]], fmt="o",
                 color=OKABE_ITO["blue"], capsize=2)
     ax.axvline(1, color=OKABE_ITO["black"], linewidth=0.8)
-    ax.set_xscale("log")
+    plain_log_axis(ax)
     ax.set_yticks(y, [TERM_NAMES.get(t, t) for t in table7.index])
     ax.set_xlabel("odds ratio with 95 % CI (log scale)")
     above = [TERM_NAMES.get(t, t) for t in table7.index if table7.loc[t, "ci_low"] > 1]
     below = [TERM_NAMES.get(t, t) for t in table7.index if table7.loc[t, "ci_high"] < 1]
     alt = (f"Forest plot of the {len(table7)} terms kept in Table 7 with these parameters. Interval entirely above 1: "
            f"{', '.join(above) or 'none'}. Entirely below 1: {', '.join(below) or 'none'}.")
-    return show_figure(fig, alt, "Table 7 with the parameters above (synthetic cohort).")
+    return show_figure(fig, alt, "Table 7 with the parameters above (synthetic cohort).", tier="synthetic")

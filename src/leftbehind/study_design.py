@@ -66,14 +66,15 @@ def plot_sample_flow(flow: pd.DataFrame):
     """A horizontal bar chart of the sample flow, labelled with counts."""
     import matplotlib.pyplot as plt
 
-    from leftbehind.figures import OKABE_ITO, show_figure
+    from leftbehind.figures import MAX_WIDTH_IN, OKABE_ITO, count_axis, show_figure, wrap
 
-    fig, ax = plt.subplots(figsize=(7, 2.6))
-    labels = list(flow.index)[::-1]
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 3.0))
+    labels = [wrap(str(label), 22) for label in flow.index][::-1]
     values = list(flow["count"])[::-1]
     ax.barh(labels, values, color=OKABE_ITO["blue"])
     for y, value in enumerate(values):
         ax.text(value, y, f" {value:,}", va="center")
     ax.set_xlabel("Number of questionnaires (published)")
-    ax.set_xlim(0, max(values) * 1.18)
+    count_axis(ax)
+    ax.set_xlim(0, max(values) * 1.25)
     return show_figure(fig, sample_flow_alt(flow), caption="Sample flow as printed in Yong et al. (2023).")

@@ -296,23 +296,28 @@ def care_cascade(data: pd.DataFrame) -> pd.DataFrame:
 
 
 def cascade_figure(cascade: pd.DataFrame, data: str = "synthetic cohort"):
-    """Bar chart of the care cascade (counts, with share of the previous stage); returns ``(fig, alt)``.
+    """Bar chart of the care cascade on a linear count axis (a log axis would make the last stage look large).
 
+    Each bar is labelled with its count and its share of the previous stage; returns ``(fig, alt)``.
     ``data`` names the data in the axis label and alt text (the data tier, e.g. "real survey data")."""
     import matplotlib.pyplot as plt
 
-    from leftbehind.figures import PALETTE
+    from leftbehind.figures import MAX_WIDTH_IN, PALETTE, count_axis, wrap
 
-    fig, ax = plt.subplots(figsize=(6.5, 3.2))
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 3.6))
     ypos = np.arange(len(cascade))[::-1]
     ax.barh(ypos, cascade["n"], color=PALETTE[: len(cascade)])
-    ax.set_xscale("log")
-    ax.set_yticks(ypos, cascade["stage"])
-    ax.set_xlabel(f"Pupils (log scale) — {data}")
+    ax.set_yticks(ypos, [wrap(s, 20) for s in cascade["stage"]])
+    top = float(cascade["n"].max())
     for y, row in zip(ypos, cascade.itertuples()):
-        label = f"{row.n:,}" if row.Index == 0 else f"{row.n:,} ({row.pct_of_previous:.1f} % of previous)"
-        ax.text(row.n * 1.08, y, label, va="center", fontsize=9)
-    ax.set_xlim(left=10, right=cascade["n"].max() * 12)
+        label = f"{row.n:,}" if row.Index == 0 else f"{row.n:,}\n({row.pct_of_previous:.1f} % of previous)"
+        if row.n > 0.55 * top:  # long bar: label inside, at its end
+            ax.text(row.n - 0.02 * top, y, label, va="center", ha="right", color="white", fontweight="bold")
+        else:
+            ax.text(row.n + 0.02 * top, y, label, va="center", ha="left")
+    count_axis(ax)
+    ax.set_xlim(0, top * 1.02)
+    ax.set_xlabel(f"Children — {data}")
     fig.tight_layout()
     steps = "; ".join(
         f"{r.stage.lower()}: {r.n:,} ({r.pct_of_previous:.1f} % of the previous stage)" for r in cascade.iloc[1:].itertuples()
@@ -385,18 +390,19 @@ def prevalence_figure(cells: pd.DataFrame, variables: tuple[str, ...] = ("gender
     """Dot plot of NSSI prevalence (95 % Wilson CI) by subgroup, LBC vs NLBC; returns ``(fig, alt)``."""
     import matplotlib.pyplot as plt
 
-    from leftbehind.figures import OKABE_ITO
+    from leftbehind.figures import MAX_WIDTH_IN, OKABE_ITO, legend_above
 
     rows = cells[cells["variable"].isin(("all",) + tuple(variables))].reset_index(drop=True)
     labels = ["All pupils" if r.variable == "all" else f"{r.variable.replace('_', ' ')}: {r.level.replace('_', ' ')}" for r in rows.itertuples()]
-    fig, ax = plt.subplots(figsize=(6.5, 0.38 * len(rows) + 1.2))
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 0.38 * len(rows) + 1.4))
     ypos = np.arange(len(rows))[::-1]
     for group, colour, shift, marker in (("lbc", OKABE_ITO["vermillion"], 0.15, "o"), ("nlbc", OKABE_ITO["blue"], -0.15, "s")):
         ax.hlines(ypos + shift, rows[f"{group}_ci_low"], rows[f"{group}_ci_high"], color=colour, linewidth=1.5)
         ax.scatter(rows[f"{group}_pct"], ypos + shift, color=colour, marker=marker, zorder=3, label=group.upper())
     ax.set_yticks(ypos, labels)
-    ax.set_xlabel("Pupils reporting NSSI, % (95 % Wilson CI) — synthetic cohort")
-    ax.legend(loc="lower right", frameon=False)
+    ax.set_xlabel("Pupils reporting NSSI, % (95 % Wilson CI)")
+    ax.set_xlim(left=0)
+    legend_above(ax, ncol=2)
     fig.tight_layout()
     overall = rows.iloc[0]
     higher = rows.iloc[1:].sort_values("lbc_pct", ascending=False).head(3)
@@ -414,9 +420,9 @@ def coping_effects_figure(effects: dict[str, pd.DataFrame]):
     """Cohen's d of each coping score for several comparisons (label -> Table 5/6 cells); returns ``(fig, alt)``."""
     import matplotlib.pyplot as plt
 
-    from leftbehind.figures import PALETTE
+    from leftbehind.figures import MAX_WIDTH_IN, PALETTE, legend_above
 
-    fig, ax = plt.subplots(figsize=(6.5, 4.2))
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 4.6))
     ypos = np.arange(len(COPING_SCORES))[::-1]
     width = 0.8 / len(effects)
     parts = []
@@ -427,8 +433,8 @@ def coping_effects_figure(effects: dict[str, pd.DataFrame]):
         parts.append(f"{label}: largest difference in {top.replace('_', ' ')} (d = {d[top]:.2f})")
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(ypos, [s.replace("_", " ") for s in COPING_SCORES])
-    ax.set_xlabel("Cohen's d (first group minus second) — synthetic cohort")
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.set_xlabel("Cohen's d (first group minus second)")
+    legend_above(ax)
     fig.tight_layout()
     alt = "Bar chart of standardised differences in coping scores in the synthetic cohort. " + "; ".join(parts) + "."
     return fig, alt

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from leftbehind.figures import OKABE_ITO, apply_style
+from leftbehind.figures import MAX_WIDTH_IN, OKABE_ITO, apply_style, plain_log_axis, wrap
 from leftbehind.spec.study import StudySpec
 
 
@@ -19,7 +19,6 @@ def forest_plot(model: dict, spec: StudySpec, title: str | None = None):
     A model that is not estimable, or that keeps no term, gives a figure that says so.
     """
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     apply_style()
     if title is None:
@@ -29,7 +28,7 @@ def forest_plot(model: dict, spec: StudySpec, title: str | None = None):
     tier = spec.tier_text
     terms = model.get("terms", {}) if model.get("estimable") else {}
     if not terms:
-        fig, ax = plt.subplots(figsize=(6.5, 1.6))
+        fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 1.6))
         ax.axis("off")
         why = model.get("reason") or "backward elimination kept no predictor"
         ax.text(0, 0.5, f"No odds ratios to plot: {why}", wrap=True, va="center")
@@ -43,18 +42,15 @@ def forest_plot(model: dict, spec: StudySpec, title: str | None = None):
     high = np.array([v["ci_high"] for _, v in order])
     up, down = low > 1, high < 1
     colours = np.where(up, OKABE_ITO["vermillion"], np.where(down, OKABE_ITO["blue"], OKABE_ITO["grey"]))
-    fig, ax = plt.subplots(figsize=(6.5, 0.45 * len(order) + 1.4))
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 0.6 * len(order) + 1.6))
     ypos = np.arange(len(order))
     ax.hlines(ypos, low, high, color=colours, linewidth=2)
     ax.scatter(ors, ypos, color=colours, zorder=3, marker="s")
     ax.axvline(1, color=OKABE_ITO["black"], linewidth=0.8, linestyle="--")
-    ax.set_xscale("log")
-    ax.xaxis.set_major_locator(LogLocator(base=2))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_yticks(ypos, names)
-    ax.set_xlabel(f"Odds ratio (log scale) with 95 % CI — {tier}")
-    ax.set_title(title)
+    plain_log_axis(ax)
+    ax.set_yticks(ypos, [wrap(n, 26) for n in names])
+    ax.set_xlabel(wrap(f"Odds ratio (log scale) with 95 % CI — {tier}", 40))
+    ax.set_title(wrap(title, 46), loc="left")
     fig.tight_layout()
 
     def listing(mask) -> str:

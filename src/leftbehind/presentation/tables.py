@@ -161,7 +161,9 @@ def to_html(frame: pd.DataFrame, caption: str | None = None) -> str:
             cells.append(f'<td class="{"lb-num" if is_num else "lb-text"}">{text}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     table = (
-        '<div class="lb-table-scroll" style="overflow-x:auto;max-width:100%">'
+        # tabindex: a keyboard user can scroll the box (axe: scrollable-region-focusable)
+        '<div class="lb-table-scroll" tabindex="0" role="region" aria-label="table (scrolls sideways)" '
+        'style="overflow-x:auto;max-width:100%">'
         f'<table class="lb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
     )
     if not caption:

@@ -1,0 +1,85 @@
+"""Readable author–year labels for the bibliography.
+
+pybtex's default ``alpha`` labels squeeze names into codes such as ``[MinistryoCAotPeoplesRoChina16]``.
+This extension registers, through pybtex's plugin API (the route sphinxcontrib-bibtex documents for custom
+styles), a label style that prints ``Yong et al. 2023``, ``Brown and Heathers 2017`` or, for an organisation,
+its name. An entry may carry a ``shortauthor`` field (as in biblatex) to shorten a long organisational name
+in the label only; the full name stays in the entry. Equal labels get ``a``, ``b``, … in bibliography order.
+Select it with ``bibtex_default_style: authoryear``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pybtex.plugin import register_plugin
+from pybtex.richtext import Text
+from pybtex.style.formatting.alpha import Style as AlphaStyle
+from pybtex.style.labels import BaseLabelStyle
+from pybtex.style.sorting import BaseSortingStyle
+
+
+def _plain(latex: str) -> str:
+    """A name or year from BibTeX as plain text (braces and LaTeX escapes removed)."""
+    return Text.from_latex(latex).render_as("text").strip()
+
+
+def _surname(person) -> str:
+    parts = person.prelast_names + person.last_names
+    return _plain(" ".join(parts)) if parts else _plain(str(person))
+
+
+def author_year_label(entry) -> str:
+    """``Surname YEAR``, ``A and B YEAR`` or ``A et al. YEAR`` (``shortauthor`` wins when present)."""
+    year = _plain(entry.fields.get("year", "n.d."))
+    if "shortauthor" in entry.fields:
+        who = _plain(entry.fields["shortauthor"])
+    else:
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        names = [_surname(p) for p in people]
+        if not names:
+            who = _plain(entry.fields.get("title", entry.key))[:30]
+        elif len(names) == 1:
+            who = names[0]
+        elif len(names) == 2:
+            who = f"{names[0]} and {names[1]}"
+        else:
+            who = f"{names[0]} et al."
+    return f"{who} {year}"
+
+
+class AuthorYearLabelStyle(BaseLabelStyle):
+    def format_labels(self, sorted_entries):
+        sorted_entries = list(sorted_entries)
+        labels = [author_year_label(entry) for entry in sorted_entries]
+        counts = Counter(labels)
+        seen: Counter = Counter()
+        for label in labels:
+            if counts[label] > 1:
+                seen[label] += 1
+                yield label + "abcdefghijklmnopqrstuvwxyz"[seen[label] - 1]
+            else:
+                yield label
+
+
+class AuthorYearSortingStyle(BaseSortingStyle):
+    """Alphabetical by the label a reader sees, then by title."""
+
+    def sorting_key(self, entry):
+        return (author_year_label(entry).casefold(), _plain(entry.fields.get("title", "")).casefold())
+
+
+class AuthorYearStyle(AlphaStyle):
+    """pybtex's ``alpha`` entry formatting, sorted and labelled by author and year."""
+
+    default_label_style = "authoryear"
+    default_sorting_style = "authoryear"
+
+
+register_plugin("pybtex.style.labels", "authoryear", AuthorYearLabelStyle)
+register_plugin("pybtex.style.sorting", "authoryear", AuthorYearSortingStyle)
+register_plugin("pybtex.style.formatting", "authoryear", AuthorYearStyle)
+
+
+def setup(app):
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
