@@ -143,3 +143,38 @@ def test_cross_rules_leave_blank_answers_to_the_exclusions(tmp_path):
     result = validate_export(write_rows(tmp_path / "ok.csv", data))
     assert result.data["father_away"].isna().tolist() == [True, False, False]
     assert result.data["nssi"].isna().tolist() == [False, True, False]
+
+
+# --- near-miss column names, repeated headers and whole numbers written with zero decimals ---
+
+import numpy as np  # noqa: E402
+
+from leftbehind.validate import _drop_zero_decimals, missing_columns_message, near_match  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("expected", "found", "match"),
+    [("gender", ["Gender", "age"], "Gender"), ("father_away", ["Father Away"], "Father Away"),
+     ("father_away", ["father-away"], "father-away"), ("grade", ["grdae", "age"], "grdae"),
+     ("grade", ["school", "age"], None), ("cs01", [], None)],
+)
+def test_near_match_ignores_case_spacing_and_dashes_and_accepts_close_spellings(expected, found, match):
+    assert near_match(expected, found) == match
+
+
+def test_near_match_prefers_an_exact_match_after_normalising_over_a_close_spelling():
+    assert near_match("grade", ["grad", "GRADE"]) == "GRADE"
+
+
+def test_missing_columns_message_names_what_was_found():
+    text = missing_columns_message(["gender", "grade"], ["Gender", "school"])
+    assert "gender" in text and "Gender" in text and "grade" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("14.0", "14"), ("14.00", "14"), ("14.5", "14.5"), ("14", "14"), (".0", ".0"), ("14.", "14."), ("", ""),
+     ("10.50", "10.50")],
+)
+def test_zero_decimals_are_dropped_only_from_whole_numbers(text, expected):
+    assert _drop_zero_decimals(np.array([text]))[0] == expected
