@@ -49,7 +49,7 @@ def test_every_downloaded_notebook_is_plain_markdown_with_the_glued_values(built
     for twin in twins:
         notebook = json.loads((built / "_sources" / "notebooks" / twin.name).read_text(encoding="utf-8"))
         text = markdown_of(notebook)
-        leftover = re.findall(r"\{(?:glue|include|ref|term|cite)[^}]*\}`?|^(?:```|:::)\{", text, flags=re.M)
+        leftover = re.findall(r"\{(?:glue|include|ref|term|cite)(?::[a-z]*)?\}`?|^(?:```|:::)\{", text, flags=re.M)
         assert not leftover, (twin.name, leftover[:5])
         assert "jupytext" not in notebook["metadata"]
         source = (ROOT / "notebooks" / f"{twin.stem}.md").read_text(encoding="utf-8")

@@ -56,8 +56,9 @@ def test_no_snake_case_header(site):
 
 
 def test_no_raw_model_keys_in_cells(site):
+    # data tables (the renderer's); a table written in Markdown may show spec syntax on purpose
     bad = [f"{doc} table {n}: {cell}" for doc, n, t in tables(site) if doc not in KEY_LISTING
-           for row in body_cells(t) for cell in row if RAW_KEY.search(cell)]
+           and "lb-table" in (t.get("class") or []) for row in body_cells(t) for cell in row if RAW_KEY.search(cell)]
     assert not bad, bad[:20]
 
 

@@ -47,7 +47,8 @@ def _manifest(app) -> dict:
     from leftbehind.presentation.manifest import build
 
     if not hasattr(app, "_leftbehind_numbers"):
-        app._leftbehind_numbers = build(_notebook_docs(app), _executed_dir(app))
+        cache = getattr(app.env.mystnb_config, "execution_cache_path", "") or str(Path(app.outdir).parent / ".jupyter_cache")
+        app._leftbehind_numbers = build(_notebook_docs(app), _executed_dir(app), Path(app.srcdir) / cache)
     return app._leftbehind_numbers
 
 

@@ -143,10 +143,33 @@ def page_entries(page: str, markdown: str, notebook: dict, glue_data: dict) -> l
         figure_entries(page, outputs, tier)
 
 
-def build(docs: list[tuple[str, str, Path]], executed: Path) -> dict:
+def has_outputs(notebook: dict) -> bool:
+    return any(cell.get("outputs") for cell in notebook.get("cells", []))
+
+
+def cached_outputs(notebook: dict, cache_path: Path | None) -> dict:
+    """The notebook with its outputs from Jupyter Book's execution cache.
+
+    When the build takes a chapter from the cache, myst-nb writes the notebook to ``jupyter_execute`` without its
+    outputs; the cache, keyed by the same code, still has them.
+    """
+    if cache_path is None or not Path(cache_path).is_dir():
+        return notebook
+    import nbformat
+    from jupyter_cache import get_cache
+
+    try:
+        _, merged = get_cache(str(cache_path)).merge_match_into_notebook(nbformat.from_dict(notebook))
+    except KeyError:  # not in the cache
+        return notebook
+    return json.loads(nbformat.writes(merged))
+
+
+def build(docs: list[tuple[str, str, Path]], executed: Path, cache_path: Path | None = None) -> dict:
     """The manifest for ``docs``: ``(docname, page path, source file)`` of each executed chapter.
 
-    ``executed`` is the folder where myst-nb writes executed notebooks and their ``.glue.json``.
+    ``executed`` is the folder where myst-nb writes executed notebooks and their ``.glue.json``; ``cache_path`` is
+    Jupyter Book's execution cache, read for the outputs of chapters the build took from it.
     """
     numbers = []
     for docname, page, source in docs:
@@ -156,6 +179,8 @@ def build(docs: list[tuple[str, str, Path]], executed: Path) -> dict:
         glue_file = executed / f"{docname}.glue.json"
         glue_data = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.is_file() else {}
         notebook = json.loads(ipynb.read_text(encoding="utf-8"))
+        if not has_outputs(notebook):
+            notebook = cached_outputs(notebook, cache_path)
         numbers.extend(page_entries(page, source.read_text(encoding="utf-8"), notebook, glue_data))
     return {"format_version": FORMAT_VERSION, "tiers": list(TIERS), "numbers": numbers}
 
