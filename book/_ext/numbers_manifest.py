@@ -61,6 +61,12 @@ def _title(app, docname: str) -> str:
     return title.astext() if title is not None else docname
 
 
+def _row(key: str, shown: str, tier: str, source: str) -> str:
+    return ('<tr><td><code style="overflow-wrap:anywhere">{}</code></td><td>{}</td><td>{}</td>'
+            '<td style="overflow-wrap:anywhere">{}</td></tr>').format(
+        html.escape(key), html.escape(shown), html.escape(tier), html.escape(source))
+
+
 def render(app, docname: str) -> str:
     manifest = _manifest(app)
     by_page: dict[str, list[dict]] = {}
@@ -71,30 +77,35 @@ def render(app, docname: str) -> str:
         '<input id="lb-number-filter" type="search" autocomplete="off" '
         'oninput="lbFilterNumbers(this.value)"/></p>',
         f'<p class="lb-number-count">{len(manifest["numbers"]):,} numbers on '
-        f'{len(by_page):,} pages.</p>',
+        f'{len(by_page):,} pages. Open a page below, or type in the filter to search them all. Table cells are '
+        'counted here per table and listed one by one in <a href="../numbers.json">numbers.json</a>.</p>',
     ]
     for page, entries in by_page.items():
         target = page[: -len(".html")]
         uri = app.builder.get_relative_uri(docname, target)
         title = html.escape(_title(app, target))
-        rows = "".join(
-            '<tr><td><code style="overflow-wrap:anywhere">{}</code></td><td>{}</td><td>{}</td>'
-            '<td style="overflow-wrap:anywhere">{}</td></tr>'.format(
-                html.escape(e["key"]), html.escape(str(e.get("shown"))), html.escape(str(e.get("tier"))),
-                html.escape(e.get("source", "")),
-            )
-            for e in entries
-        )
+        rows = []
+        tables: dict[str, list[dict]] = {}
+        for e in entries:
+            if e.get("kind") == "table":  # one row per table; every cell is in numbers.json
+                tables.setdefault(e["key"].split("[", 1)[0], []).append(e)
+                continue
+            rows.append(_row(e["key"], str(e.get("shown")), str(e.get("tier")), e.get("source", "")))
+        for table_id, cells in tables.items():
+            rows.append(_row(table_id, f"{len(cells):,} numbers in this table (each listed in numbers.json)",
+                             str(cells[0].get("tier")), ""))
         parts.append(
-            f'<section class="lb-numbers-page"><h3><a href="{uri}">{title}</a> '
-            f'<span class="lb-number-count">({len(entries):,} numbers)</span></h3>'
+            f'<details class="lb-numbers-page"><summary><strong>{title}</strong> '
+            f'<span class="lb-number-count">({len(entries):,} numbers)</span></summary>'
+            f'<p><a href="{uri}">Go to the page</a></p>'
             '<div class="lb-table-scroll" tabindex="0" role="region" aria-label="numbers on this page (scrolls sideways)" '
             'style="overflow-x:auto;max-width:100%"><table class="table lb-numbers">'
             "<thead><tr><th>Key</th><th>Shown as</th><th>Tier</th><th>Source (published numbers)</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table></div></section>"
+            f"<tbody>{''.join(rows)}</tbody></table></div></details>"
         )
     parts.append(
         "<script>function lbFilterNumbers(q){q=q.toLowerCase();"
+        "document.querySelectorAll('details.lb-numbers-page').forEach(function(d){d.open=q.length>0;});"
         "document.querySelectorAll('table.lb-numbers tbody tr').forEach(function(r){"
         "r.style.display=r.textContent.toLowerCase().indexOf(q)>=0?'':'none';});}</script>"
     )
