@@ -121,9 +121,8 @@ def test_small_fit_and_its_information(small):
     assert ours.llf == loglike(x, y, ours.params)
 
 
-def test_warm_start_far_away_needs_step_halving(small, monkeypatch):
-    x, y = small
-    ref = _statsmodels(x, y)
+def count_loglike_calls(monkeypatch) -> list:
+    """Patch ``fast_logit.loglike`` to record each evaluation; return the (growing) list of calls."""
     calls = []
     real = fast_logit.loglike
 
@@ -132,6 +131,13 @@ def test_warm_start_far_away_needs_step_halving(small, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(fast_logit, "loglike", counting)
+    return calls
+
+
+def test_warm_start_far_away_needs_step_halving(small, monkeypatch):
+    x, y = small
+    ref = _statsmodels(x, y)
+    calls = count_loglike_calls(monkeypatch)
     fit = fit_logit(x, y, start=np.array([5.0, -20.0, 5.0]))
     assert fit.llf == pytest.approx(ref.llf, abs=1e-9)
     np.testing.assert_allclose(fit.params, ref.params, atol=1e-8)
@@ -295,14 +301,7 @@ def test_divergence_threshold_is_an_absolute_estimate_of_50(small):
 
 def test_iterations_are_counted_from_one(small, monkeypatch):
     x, y = small
-    calls = []
-    real = fast_logit.loglike
-
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(fast_logit, "loglike", counting)
+    calls = count_loglike_calls(monkeypatch)
     fit = fit_logit(x, y)
     assert len(calls) == 1 + fit.iterations  # no halving from zero here: one evaluation per iteration
     monkeypatch.undo()
