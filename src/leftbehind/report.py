@@ -20,6 +20,7 @@ from leftbehind.errors import UserError
 from leftbehind.estimable import NotEstimable, collect_warnings, not_estimable_record, warning_summary
 from leftbehind.figures import apply_style
 from leftbehind.paper_claims import attach_claims, load_claims
+from leftbehind.presentation.tables import format_p
 from leftbehind.vocabulary import label
 
 MODEL_TITLES = {
@@ -163,13 +164,6 @@ def write_analysis_outputs(analysis: pd.DataFrame, out_dir: Path, options: model
         "warnings": built["warnings"],
         "_messages": not_estimable_lines(built),
     }
-
-
-def format_p(p: float) -> str:
-    """A p-value as a table prints it: ``< 0.001`` or three decimals."""
-    if pd.isna(p):
-        return "—"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def claims_view(tests: pd.DataFrame, claimed_only: bool = False) -> pd.DataFrame:
