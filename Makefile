@@ -69,7 +69,7 @@ test-site: env
 bench: env
 	$(BIN)/python benchmarks/run_all.py
 
-# Mutation score per module (slow: one test run per mutant; runs niced). MODULE=prevalence for one module.
+# Mutation score per module (slow: one test run per mutant; runs niced). MODULE=stats.prevalence for one module.
 mutation: env
 	nice -n 10 $(BIN)/python scripts/mutation.py $(if $(MODULE),--module $(MODULE)) $(ARGS)
 

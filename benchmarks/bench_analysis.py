@@ -21,10 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2023)
     args = parser.parse_args(argv)
 
-    from leftbehind import models, tables
-    from leftbehind.pipeline import run_pipeline
-    from leftbehind.report import write_analysis_outputs
-    from leftbehind.synthetic import simulate_raw, write_raw
+    from leftbehind.paper import models
+    from leftbehind.paper import tables
+    from leftbehind.survey.pipeline import run_pipeline
+    from leftbehind.paper.report import write_analysis_outputs
+    from leftbehind.survey.synthetic import simulate_raw, write_raw
 
     timings: list[tuple[str, float]] = []
 

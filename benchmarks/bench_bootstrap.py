@@ -3,12 +3,12 @@
     python benchmarks/bench_bootstrap.py                 # fast path (1,000 resamples) vs naive loop on a subset
     python benchmarks/bench_bootstrap.py --naive-full    # run the naive loop on all 1,000 resamples (slow)
 
-Data: the left-behind children of the synthetic cohort (``leftbehind.synthetic`` + ``leftbehind.pipeline``).
+Data: the left-behind children of the synthetic cohort (``leftbehind.survey.synthetic`` + ``leftbehind.survey.pipeline``).
 
-* **fast**: :func:`leftbehind.bootstrap_selection.bootstrap_selection`: fits from
-  :mod:`leftbehind.fast_logit` (frequency weights on one design matrix, batched
+* **fast**: :func:`leftbehind.stats.bootstrap_selection.bootstrap_selection`: fits from
+  :mod:`leftbehind.stats.fast_logit` (frequency weights on one design matrix, batched
   reduced-model fits, warm starts), single-threaded BLAS, ``--workers`` processes.
-* **reference**: :func:`leftbehind.stepwise.backward_lr` (statsmodels, warm started)
+* **reference**: :func:`leftbehind.stats.stepwise.backward_lr` (statsmodels, warm started)
   on copied rows, on ``--subset`` resamples, scaled to 1,000.
 * **naive**: plain statsmodels refits (``Logit(...).fit()`` from the default start
   for every model of every step) on copied rows, on ``--subset`` resamples, scaled up.
@@ -33,20 +33,20 @@ from statsmodels.discrete.discrete_model import Logit
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from leftbehind.bootstrap_selection import (  # noqa: E402
+from leftbehind.stats.bootstrap_selection import (  # noqa: E402
     backward_reference,
     bootstrap_selection,
     resample_indices,
     selection_problem,
     stderr_progress,
 )
-from leftbehind.models import design_matrix  # noqa: E402
-from leftbehind.stepwise import P_REMOVE  # noqa: E402
+from leftbehind.paper.models import design_matrix  # noqa: E402
+from leftbehind.stats.stepwise import P_REMOVE  # noqa: E402
 
 
 def lbc_inputs(seed: int):
     """Design, outcome and blocks of Table 7 on the synthetic cohort's LBC."""
-    from leftbehind.sensitivity import synthetic_analysis
+    from leftbehind.paper.sensitivity import synthetic_analysis
 
     analysis = synthetic_analysis(seed=seed)
     lbc = analysis[analysis["lbc"].astype(bool)].reset_index(drop=True)

@@ -4,7 +4,7 @@
 
 Targets (issue 4): ``simulate`` <= 5 s and ``analyse`` on the 19,005-row file <= 10 s, wall clock, each as a
 fresh ``python -m leftbehind`` process (so interpreter start-up and imports count).  ``analyse`` is timed twice:
-the whole command (which also writes Tables 1-8 when ``leftbehind.report`` is present) and the pipeline alone
+the whole command (which also writes Tables 1-8 when ``leftbehind.paper.report`` is present) and the pipeline alone
 (``run_pipeline`` + writing its outputs) in-process.  The best of ``--repeat`` runs is reported.
 """
 
@@ -40,7 +40,7 @@ def main() -> None:
         )
         code = (
             "import sys, time, pathlib; t = time.perf_counter();"
-            "from leftbehind.pipeline import run_pipeline; from leftbehind.commands.analyse import write_pipeline_outputs;"
+            "from leftbehind.survey.pipeline import run_pipeline; from leftbehind.commands.analyse import write_pipeline_outputs;"
             "r = run_pipeline(sys.argv[1]); write_pipeline_outputs(r, pathlib.Path(sys.argv[2]));"
             "print(time.perf_counter() - t)"
         )

@@ -2,7 +2,7 @@
 
 jupyter-cache keys a notebook only on its code cells, so a change in ``src/``,
 ``data/`` or ``uv.lock`` would be served stale.  This script compares
-:func:`leftbehind.cache.inputs_fingerprint` with the one recorded at the last
+:func:`leftbehind.core.cache.inputs_fingerprint` with the one recorded at the last
 build and deletes ``_build/.jupyter_cache`` when they differ, so that
 ``make book`` re-executes.  (Heavy results cached by the package itself are
 keyed by the same fingerprint and need no clearing.)
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import shutil
 
-from leftbehind.cache import inputs_fingerprint
-from leftbehind.paths import repo_root
+from leftbehind.core.cache import inputs_fingerprint
+from leftbehind.core.paths import repo_root
 
 CACHE = repo_root() / "_build" / ".jupyter_cache"
 STAMP = repo_root() / "_build" / ".inputs-hash"

@@ -4,10 +4,10 @@ For each module it makes small AST mutants (an operator swapped, a constant move
 removed, ``min``/``max`` swapped, a return value replaced by ``None``) and runs the module's own test file against each
 one. A mutant the tests fail on is *killed*; one they pass on *survived* and names a behaviour no test pins down.
 
-    python scripts/mutation.py --module prevalence          # one module
+    python scripts/mutation.py --module stats.prevalence       # one module
     python scripts/mutation.py                              # the target set (the modules the book's numbers rest on)
-    python scripts/mutation.py --module stepwise --sample 20 --seed 1   # a random sample while developing
-    make mutation [MODULE=prevalence] [ARGS="--sample 20"]
+    python scripts/mutation.py --module stats.stepwise --sample 20 --seed 1   # a random sample while developing
+    make mutation [MODULE=stats.prevalence] [ARGS="--sample 20"]
 
 Why a small mutator rather than mutmut or cosmic-ray: mutmut 3 copies the project into a ``mutants/`` folder inside the
 working tree and needs its own configuration; cosmic-ray needs a session database and a config file per module; both
@@ -50,20 +50,25 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "leftbehind"
 EQUIVALENTS = Path(__file__).resolve().with_name("mutation_equivalents.csv")
 
+def module_path(module: str) -> Path:
+    """``stats.prevalence`` -> ``src/leftbehind/stats/prevalence.py``."""
+    return PACKAGE.joinpath(*module.split(".")).with_suffix(".py")
+
+
 # The modules the book's numbers rest on, each with the test file(s) that are its own tests.
 TARGETS: dict[str, list[str]] = {
-    "prevalence": ["tests/test_prevalence.py"],
-    "granularity": ["tests/test_granularity.py"],
-    "reconstruction": ["tests/test_reconstruction.py"],
-    "stepwise": ["tests/test_stepwise.py"],
-    "fast_logit": ["tests/test_fast_logit.py"],
-    "penalised": ["tests/test_penalised.py"],
-    "multiplicity": ["tests/test_multiplicity.py"],
-    "evidence": ["tests/test_evidence.py"],
-    "validate": ["tests/test_validate.py"],
-    "clean": ["tests/test_clean.py"],
-    "derive": ["tests/test_derive.py"],
-    "scoring": ["tests/test_scoring.py"],
+    "stats.prevalence": ["tests/stats/test_prevalence.py"],
+    "audit.granularity": ["tests/audit/test_granularity.py"],
+    "audit.reconstruction": ["tests/audit/test_reconstruction.py"],
+    "stats.stepwise": ["tests/stats/test_stepwise.py"],
+    "stats.fast_logit": ["tests/stats/test_fast_logit.py"],
+    "stats.penalised": ["tests/stats/test_penalised.py"],
+    "stats.multiplicity": ["tests/stats/test_multiplicity.py"],
+    "context.evidence": ["tests/context/test_evidence.py"],
+    "spec.validate": ["tests/spec/test_validate.py"],
+    "survey.clean": ["tests/survey/test_clean.py"],
+    "survey.derive": ["tests/survey/test_derive.py"],
+    "survey.scoring": ["tests/survey/test_scoring.py"],
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -323,15 +328,15 @@ def _install_mutant(module: str, tree: ast.Module) -> None:
     """Make ``leftbehind.<module>`` the mutated code, under its real file name, before anything imports it."""
     import importlib.util
 
-    import leftbehind
-
     name = f"leftbehind.{module}"
-    path = PACKAGE / f"{module}.py"
+    path = module_path(module)
+    parent_name, _, attribute = name.rpartition(".")
+    parent = importlib.import_module(parent_name)
     spec = importlib.util.spec_from_file_location(name, path)
     mod = importlib.util.module_from_spec(spec)
     sys.modules[name] = mod
     exec(compile(tree, str(path), "exec"), mod.__dict__)
-    setattr(leftbehind, module, mod)
+    setattr(parent, attribute, mod)
 
 
 def _fork(child, timeout: float) -> tuple[int | None, float]:
@@ -371,7 +376,7 @@ def baseline(module: str, test_files: list[str], timeout: float) -> dict:
         import pytest
 
         _silence()
-        path = str(PACKAGE / f"{module}.py")
+        path = str(module_path(module))
         cov = coverage.Coverage(data_file=None, include=[path], config_file=False)
         durations: dict[str, float] = {}
         failed: list[str] = []
@@ -478,7 +483,7 @@ class ModuleResult:
 
 
 def mutate_module(module: str, test_files: list[str], args, equivalents) -> ModuleResult:
-    path = PACKAGE / f"{module}.py"
+    path = module_path(module)
     source = path.read_text(encoding="utf-8")
     source_lines = source.splitlines()
     sites = list_mutants(source)
@@ -537,7 +542,7 @@ def report(results: list[ModuleResult]) -> None:
             if s.status in ("survived", "no-coverage"):
                 tag = f"  [equivalent: {s.reason}]" if s.reason else ""
                 gap = " (no test runs this line)" if s.status == "no-coverage" else ""
-                print(f"   src/leftbehind/{r.module}.py:{s.line}  {s.mutation}{gap}  |  {s.source}{tag}")
+                print(f"   {module_path(r.module).relative_to(ROOT)}:{s.line}  {s.mutation}{gap}  |  {s.source}{tag}")
     print("\n== Score per module (equivalent mutants are not counted as killed; score = killed / (run - equivalent))")
     print(f"   {'module':<15} {'killed/run':>11} {'raw %':>6} {'equiv':>6} {'score':>6} {'timeouts':>8} {'time':>8}")
     total_killed = total_run = total_eq = 0
@@ -574,7 +579,7 @@ def main(argv: list[str] | None = None) -> int:
     equivalents = load_equivalents()
     if args.list:
         for module in modules:
-            source = (PACKAGE / f"{module}.py").read_text(encoding="utf-8")
+            source = (module_path(module)).read_text(encoding="utf-8")
             lines = source.splitlines()
             for site in list_mutants(source):  # the columns of scripts/mutation_equivalents.csv come first
                 _, text, column, mutation = equivalence_key(module, site, lines)
@@ -594,10 +599,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     results = []
     for module in modules:
-        test_files = args.tests or TARGETS.get(module) or [f"tests/test_{module}.py"]
+        test_files = args.tests or TARGETS.get(module) or [f"tests/{module.rpartition('.')[0]}/test_{module.rpartition('.')[2]}.py"]
         missing = [t for t in test_files if not (ROOT / t).exists()]
-        if missing or not (PACKAGE / f"{module}.py").exists():
-            parser.error(f"no module src/leftbehind/{module}.py or no test file {missing}")
+        if missing or not (module_path(module)).exists():
+            parser.error(f"no module {module_path(module)} or no test file {missing}")
         results.append(mutate_module(module, test_files, args, equivalents))
     report(results)
     print(f"\n   total time {time.perf_counter() - started:.0f} s")

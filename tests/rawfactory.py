@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from leftbehind.codebook import load_codebook
+from leftbehind.spec.codebook import load_codebook
 
 
 def valid_row(i: int, **changes) -> dict:

@@ -95,8 +95,7 @@ def guide_shell_lines() -> list[str]:
 
 def test_minimal_spec_in_the_guide_is_the_issue_spec_and_runs(workdir):
     """Section 6: the guide's five-line spec, saved as my_spec.yaml, runs on a survey with those columns."""
-    from test_commands_analyse_spec import toy_survey
-    from test_spec_study import ISSUE_MINIMAL
+    from spec_surveys import ISSUE_MINIMAL, toy_survey
 
     blocks = re.findall(r"```yaml\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
     assert blocks[0] == ISSUE_MINIMAL

@@ -83,13 +83,13 @@ def test_site_search_finds_the_study(context, served_site):
 
 WIDTHS = {"phone": (390, 844), "laptop": (1280, 900)}
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "_build" / "screenshots"
-MIN_TEXT_PX = 9  # leftbehind.figures.MIN_TEXT_PX: the legibility rule for text inside figures
+MIN_TEXT_PX = 9  # leftbehind.plots.figures.MIN_TEXT_PX: the legibility rule for text inside figures
 FIRST_VISIT_MAX = 1_500_000
 LATER_PAGE_MAX = 400_000
 CRISIS_NUMBERS = {"12356": "tel:12356", "12355": "tel:12355"}
 
 # For every <img> in the article: its rendered width, the width it was drawn for (CSS px) and the smallest
-# text it contains at that width (written by leftbehind.figures.show_figure as data-min-text-px).
+# text it contains at that width (written by leftbehind.plots.figures.show_figure as data-min-text-px).
 IMAGES_JS = """() => Array.from(document.querySelectorAll('article img')).map(img => {
   const box = img.getBoundingClientRect();
   return {src: (img.getAttribute('src') || '').slice(0, 40), shown: box.width, visible: box.width > 0 && box.height > 0,

@@ -62,7 +62,7 @@ def test_every_listed_equivalent_mutant_still_exists(mutation):
     assert listed
     present = set()
     for module in {key[0] for key in listed}:
-        source = (ROOT / "src" / "leftbehind" / f"{module}.py").read_text(encoding="utf-8")
+        source = mutation.module_path(module).read_text(encoding="utf-8")
         lines = source.splitlines()
         present |= {mutation.equivalence_key(module, s, lines) for s in mutation.list_mutants(source)}
     assert [key for key in listed if key not in present] == []
@@ -71,7 +71,7 @@ def test_every_listed_equivalent_mutant_still_exists(mutation):
 
 def test_targets_have_test_files(mutation):
     for module, tests in mutation.TARGETS.items():
-        assert (ROOT / "src" / "leftbehind" / f"{module}.py").exists()
+        assert mutation.module_path(module).exists()
         assert all((ROOT / t).exists() for t in tests)
 
 

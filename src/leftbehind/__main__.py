@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 
-from leftbehind.errors import UserError
+from leftbehind.core.errors import UserError
 
 #: subcommand -> (module, one-line help)
 COMMANDS = {

@@ -2,7 +2,7 @@
 
 Validate -> exclude (counted) -> derive -> score -> write the analysis dataset,
 the participant flow and the run log; then the tables and models
-(:func:`leftbehind.report.write_analysis_outputs`).  RAW is a CSV (UTF-8, with or
+(:func:`leftbehind.paper.report.write_analysis_outputs`).  RAW is a CSV (UTF-8, with or
 without BOM, or GB18030/GBK) or an Excel ``.xlsx`` file.  An invalid file writes
 nothing and exits 2.  A valid file always gets every table that can be computed;
 a model that cannot be estimated is reported as "not estimable" with the reason
@@ -17,13 +17,13 @@ import sys
 import time
 from pathlib import Path
 
-from leftbehind.clean import exclusions_by_reason
-from leftbehind.errors import UserError
-from leftbehind.estimable import collect_warnings, warning_summary
-from leftbehind.models import ModelOptions
-from leftbehind.outputs import atomic_output_dir, write_text_atomically
-from leftbehind.pipeline import run_pipeline
-from leftbehind.report import write_analysis_outputs
+from leftbehind.survey.clean import exclusions_by_reason
+from leftbehind.core.errors import UserError
+from leftbehind.stats.estimable import collect_warnings, warning_summary
+from leftbehind.paper.models import ModelOptions
+from leftbehind.core.outputs import atomic_output_dir, write_text_atomically
+from leftbehind.survey.pipeline import run_pipeline
+from leftbehind.paper.report import write_analysis_outputs
 
 
 def add_arguments(parser) -> None:
@@ -47,7 +47,7 @@ def progress(message: str) -> None:
 
 def write_pipeline_outputs(result, out_dir: Path) -> None:
     """analysis.csv, flow.csv, exclusions_by_reason.csv, alpha.csv and flow.png (the run log is written last)."""
-    from leftbehind.flowchart import flow_figure
+    from leftbehind.plots.flowchart import flow_figure
 
     out_dir.mkdir(parents=True, exist_ok=True)
     result.analysis.to_csv(out_dir / "analysis.csv", index=False)

@@ -97,7 +97,7 @@ def contract_tier() -> tuple[str, str]:
     It comes from the Yingshan study spec, ``data/specs/yingshan.yaml`` (``tier: synthetic``, since the only data
     in this repository that fit the contract are generated); whoever runs the real export sets ``tier: real`` there.
     """
-    from leftbehind.paths import data_dir
+    from leftbehind.core.paths import data_dir
     from leftbehind.spec import load_spec
 
     tier = load_spec(data_dir() / "specs" / "yingshan.yaml").tier

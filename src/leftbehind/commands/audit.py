@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from leftbehind.audit import audit_report
-from leftbehind.errors import UserError
-from leftbehind.provenance import ProvenanceError, load_published
-from leftbehind.reconstruction import Z_EXACT, Z_TEXTBOOK
+from leftbehind.audit.scorecard import audit_report
+from leftbehind.core.errors import UserError
+from leftbehind.core.provenance import ProvenanceError, load_published
+from leftbehind.audit.reconstruction import Z_EXACT, Z_TEXTBOOK
 
 
 def add_arguments(parser) -> None:

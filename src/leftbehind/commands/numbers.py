@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from leftbehind.errors import UserError
-from leftbehind.paths import repo_root
+from leftbehind.core.errors import UserError
+from leftbehind.core.paths import repo_root
 from leftbehind.presentation.manifest import ManifestError, compare, load
 
 

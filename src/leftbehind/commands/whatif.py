@@ -2,7 +2,7 @@
 
 The command-line twin of the "What if?" notebook: the same parameters (seed,
 sample size, one assumption, the removal threshold), the same function
-(:func:`leftbehind.sensitivity.what_if`).  Prints a short summary and, with
+(:func:`leftbehind.paper.sensitivity.what_if`).  Prints a short summary and, with
 ``--json PATH``, writes every result.  The cohort is synthetic.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from leftbehind.errors import UserError
-from leftbehind.sensitivity import COHORT_SEED, WhatIf, what_if
+from leftbehind.core.errors import UserError
+from leftbehind.paper.sensitivity import COHORT_SEED, WhatIf, what_if
 
 
 def _assignment(text: str) -> tuple[str, str]:
@@ -59,7 +59,7 @@ def print_listing() -> None:
     """The ``--set`` ids, current values and meanings, one block per id (readable in a narrow terminal)."""
     import textwrap
 
-    from leftbehind.sensitivity import assumptions_listing
+    from leftbehind.paper.sensitivity import assumptions_listing
 
     print("Assumptions of the synthetic cohort you can change with --set ID=VALUE "
           "(values with several parts are separated by ';'):\n")

@@ -1,7 +1,7 @@
 """Forest plot of a spec-driven model's odds ratios, labelled from the spec, with its data tier.
 
 Returns ``(fig, alt)`` like the book's other plot functions; show it with
-:func:`leftbehind.figures.show_figure`.  The alt text states every plotted odds
+:func:`leftbehind.plots.figures.show_figure`.  The alt text states every plotted odds
 ratio and interval, the number of rows and events, and the data tier.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from leftbehind.figures import MAX_WIDTH_IN, OKABE_ITO, apply_style, plain_log_axis, wrap
+from leftbehind.plots.figures import MAX_WIDTH_IN, OKABE_ITO, apply_style, plain_log_axis, wrap
 from leftbehind.spec.study import StudySpec
 
 

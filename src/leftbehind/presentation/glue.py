@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from leftbehind.paths import repo_root
+from leftbehind.core.paths import repo_root
 
 TIERS = ("published", "synthetic", "derived")
 GLUE_PREFIX = "application/papermill.record/"  # myst_nb.ext.glue.GLUE_PREFIX

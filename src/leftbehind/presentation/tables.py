@@ -1,9 +1,9 @@
 """Tables as readers see them: one renderer for every table the book and ``analyse`` show.
 
 Every ``pandas.DataFrame`` a chapter displays goes through :func:`to_html` (installed as the notebook's HTML
-formatter for data frames by :func:`install`, which :func:`leftbehind.figures.apply_style` calls):
+formatter for data frames by :func:`install`, which :func:`leftbehind.plots.figures.apply_style` calls):
 
-- column headers and row labels in words, from the one vocabulary (:mod:`leftbehind.vocabulary`);
+- column headers and row labels in words, from the one vocabulary (:mod:`leftbehind.presentation.vocabulary`);
 - no index column unless the index carries meaning (a plain 0…N range is dropped);
 - numbers by kind: counts with thousands separators and no decimals; p-values at three decimals, or ``< 0.001``;
   other numbers at a precision chosen from the column's magnitude (at least two significant digits);
@@ -21,7 +21,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from leftbehind.vocabulary import label, vocabulary
+from leftbehind.presentation.vocabulary import label, vocabulary
 
 MISSING = "—"
 P_COLUMN = re.compile(r"^(?:p|p[ _-]?value|p[ _(].*|.*[ _]p|p_\w+|p-\w+)$", re.IGNORECASE)

@@ -4,7 +4,7 @@ The smallest useful spec names a binary outcome, a group and the candidate
 predictors (see ``docs`` in :data:`MINIMAL_EXAMPLE`); richer specs add the raw
 columns (types, codes, blank rules), derived variables, scales, exclusion rules,
 labels and the data tier.  :func:`load_spec` reads and checks a file and raises
-:class:`SpecError` (a :class:`~leftbehind.errors.UserError`) naming the file and
+:class:`SpecError` (a :class:`~leftbehind.core.errors.UserError`) naming the file and
 the key for anything wrong, so a student never meets a traceback.
 
 Raw columns: an open standard, our own checker
@@ -39,7 +39,7 @@ from pathlib import Path
 
 import yaml
 
-from leftbehind.errors import UserError
+from leftbehind.core.errors import UserError
 
 #: Data tiers a spec may declare.  Real data a user brings are never called synthetic.
 TIERS = {
@@ -371,7 +371,7 @@ def _columns(r: _Reader, raw, base: Path) -> tuple[RawColumn, ...]:
 
 def _codebook_columns(r: _Reader, path: Path) -> tuple[RawColumn, ...]:
     """The raw columns of a codebook in the ``data/codebook.yaml`` format, as spec columns."""
-    from leftbehind.codebook import load_codebook
+    from leftbehind.spec.codebook import load_codebook
 
     if not path.exists():
         r.fail("columns.codebook", f"names {path}, which does not exist")

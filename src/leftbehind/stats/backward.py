@@ -3,7 +3,7 @@
 The design is built from the spec: each categorical candidate is dummy coded
 against its reference level (columns ``Variable[level]``), each continuous one
 enters as it is (column ``Variable``).  The elimination itself is the book's
-:func:`leftbehind.stepwise.backward_lr` (LR test, ``p_remove`` 0.10 by default,
+:func:`leftbehind.stats.stepwise.backward_lr` (LR test, ``p_remove`` 0.10 by default,
 a categorical variable leaves as one block).
 
 Before fitting, the rows are checked for what makes a logistic model impossible
@@ -23,9 +23,9 @@ import pandas as pd
 
 from leftbehind.spec.study import StudySpec
 from leftbehind.stats.group_prevalence import level_order
-from leftbehind.stepwise import backward_lr
+from leftbehind.stats.stepwise import backward_lr
 
-#: A log-odds standard error above this marks a (quasi-)separated term (as in :mod:`leftbehind.models`).
+#: A log-odds standard error above this marks a (quasi-)separated term (as in :mod:`leftbehind.paper.models`).
 SEPARATION_SE = 10.0
 
 

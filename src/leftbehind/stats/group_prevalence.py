@@ -1,10 +1,10 @@
 """Prevalence of a binary outcome in a group and in everyone else, and how the two groups compare.
 
 Intervals come from statsmodels' ``proportion_confint`` (via
-:func:`leftbehind.prevalence.prevalence_interval`): Wilson score and
+:func:`leftbehind.stats.prevalence.prevalence_interval`): Wilson score and
 Clopper–Pearson ("exact").  Group comparisons reuse the book's tests
-(:func:`leftbehind.tables.compare_counts`: Pearson chi-square, Fisher's exact
-test for a sparse 2×2 table; :func:`leftbehind.tables.compare_means`: Welch's t
+(:func:`leftbehind.paper.tables.compare_counts`: Pearson chi-square, Fisher's exact
+test for a sparse 2×2 table; :func:`leftbehind.paper.tables.compare_means`: Welch's t
 and Cohen's d).
 """
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from leftbehind.prevalence import prevalence_interval
+from leftbehind.stats.prevalence import prevalence_interval
 from leftbehind.spec.study import StudySpec
-from leftbehind.tables import compare_counts, compare_means
+from leftbehind.paper.tables import compare_counts, compare_means
 
 
 def level_order(values) -> list[str]:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from leftbehind.errors import UserError
-from leftbehind.paths import data_dir
+from leftbehind.core.errors import UserError
+from leftbehind.core.paths import data_dir
 
 #: name -> the spec under data/specs/
 EXAMPLES = {"anes96": "anes96.yaml", "chile1988": "chile1988.yaml"}

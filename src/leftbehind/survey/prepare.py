@@ -4,7 +4,7 @@ Order of work (every exclusion counted, nothing dropped silently):
 
 1. **Raw columns** (only if the spec lists ``columns``): each must exist; values
    must have the declared type, range, allowed values or codes, or the file is
-   rejected (:class:`~leftbehind.errors.UserError` naming file, column, rule and
+   rejected (:class:`~leftbehind.core.errors.UserError` naming file, column, rule and
    rows).  Codes are recoded to their level names.  A blank in a column with
    ``blank: error`` rejects the file; with ``blank: exclude`` (the default) the
    row is excluded and counted.
@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from leftbehind.errors import UserError, fail_where, row_numbers
+from leftbehind.core.errors import UserError, fail_where, row_numbers
 from leftbehind.spec.study import SpecError, StudySpec, canonical_series
 
 
@@ -148,7 +148,7 @@ def _derive(frame: pd.DataFrame, spec: StudySpec, source: str) -> pd.DataFrame:
 
 
 def _score(frame: pd.DataFrame, spec: StudySpec, source: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from leftbehind.scoring import cronbach_alpha
+    from leftbehind.survey.scoring import cronbach_alpha
 
     rows = []
     for scale in spec.scales:

@@ -1,0 +1,112 @@
+"""leftbehind.presentation.tables: every table in words, numbers by kind, nothing truncated, no bare index."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from leftbehind.presentation.tables import (
+    Table,
+    column_formatter,
+    decimals_for,
+    format_count,
+    format_p,
+    label,
+    to_html,
+    vocabulary,
+)
+
+
+def cells(html):
+    soup = BeautifulSoup(html, "html.parser")
+    head = [th.get_text() for th in soup.select("thead th")]
+    body = [[td.get_text() for td in tr.find_all("td")] for tr in soup.select("tbody tr")]
+    return head, body
+
+
+def test_vocabulary_labels_and_fallbacks():
+    assert label("ci_low_percent") == "95 % CI low (%)"
+    assert label("fantasy_denial") == "Fantasy/denial"
+    assert label("some_new_column") == "Some new column"
+    assert label("category") == "Category"
+    assert label("OR") == "OR" and label("p") == "p" and label("a") == "a"
+    assert all(key == key.strip() and text for key, text in vocabulary().items())
+
+
+@pytest.mark.parametrize(("p", "text"), [(0.0004, "< 0.001"), (0.001, "0.001"), (0.04449, "0.044"), (1.0, "1.000"),
+                                        (np.nan, "—"), (None, "—")])
+def test_p_values(p, text):
+    assert format_p(p) == text
+
+
+def test_counts_have_separators_and_no_decimals():
+    assert format_count(19005.0) == "19,005" and format_count(np.int64(183)) == "183" and format_count(np.nan) == "—"
+
+
+def test_decimals_follow_the_column_magnitude():
+    assert decimals_for(pd.Series([1.23, 2.5, 0.8])) == 2
+    assert decimals_for(pd.Series([0.12, 0.3])) == 2
+    assert decimals_for(pd.Series([1234.5, 900.0])) == 1
+    assert decimals_for(pd.Series([0.0123, 0.04])) == 3
+    assert decimals_for(pd.Series([0.0001])) == 4
+    assert decimals_for(pd.Series([np.nan])) == 2
+
+
+def test_column_kinds_by_name_and_content():
+    assert column_formatter("p_holm", pd.Series([0.0001]))(0.0001) == "< 0.001"
+    assert column_formatter("lbc_n", pd.Series([183.0, 99.0]))(183.0) == "183"
+    assert column_formatter("rows", pd.Series([19005.0]))(19005.0) == "19,005"
+    assert column_formatter("odds_ratio", pd.Series([1.84, 2.1]))(1.8449) == "1.84"
+    assert column_formatter("flag", pd.Series([True, False]))(True) == "yes"
+    assert column_formatter("note", pd.Series(["a", None]))(None) == "—"
+
+
+def test_to_html_drops_a_bare_range_index_and_labels_columns():
+    frame = pd.DataFrame({"ci_low": [1.234, 2.0], "p": [0.00001, 0.2], "lbc_n": [1000, 2], "note": ["x" * 300, np.nan]})
+    head, body = cells(to_html(frame))
+    assert head == ["95 % CI low", "p", "LBC (n)", "Note"]
+    assert body[0] == ["1.23", "< 0.001", "1,000", "x" * 300]
+    assert body[1][3] == "—"
+
+
+def test_to_html_keeps_a_meaningful_index_and_wraps_in_a_scroll_box():
+    frame = pd.DataFrame({"or": [1.5]}, index=pd.Index(["problem_solving"], name="factor"))
+    html = to_html(frame, caption="Odds ratios")
+    head, body = cells(html)
+    assert head == ["Factor", "OR"] and body == [["problem_solving", "1.50"]]
+    soup = BeautifulSoup(html, "html.parser")
+    assert "overflow-x:auto" in soup.div["style"] and soup.figcaption.get_text() == "Odds ratios"
+    assert soup.figure.contents[0].name == "figcaption"  # outside the scroll box, so it wraps on a phone
+
+
+def test_table_wrapper_renders_with_its_caption():
+    table = Table(pd.DataFrame({"n": [3]}), "A caption")
+    assert "<figcaption>A caption</figcaption>" in table._repr_html_() and "A caption" in repr(table)
+
+
+@pytest.mark.parametrize(
+    ("key", "words"),
+    [("t2:residence=county_town:lbc_vs_nlbc", "Table 2, Residence: county town (LBC vs NLBC)"),
+     ("t7:family[single_parent]", "Table 7, Family structure: single-parent"),
+     ("t5:problem_solving:lbc_vs_nlbc", "Table 5, Problem-solving (LBC vs NLBC)"),
+     ("t2:gender=*:lbc_vs_nlbc", "Table 2, Gender: each category (LBC vs NLBC)"),
+     ("t6:positive_reappraisal:professional_vs_not", "Table 6, Positive reappraisal (professional help vs none)")],
+)
+def test_comparison_ids_in_words(key, words):
+    from leftbehind.presentation.tables import describe_comparison
+
+    assert describe_comparison(key) == words
+
+
+def test_the_codebook_calls_each_coping_factor_what_the_vocabulary_calls_it():
+    from leftbehind.spec.codebook import load_codebook
+
+    codebook = load_codebook()
+    for key, factor in codebook.factors.items():
+        assert factor["label"] == label(key), key
+
+
+def test_raw_keys_in_text_cells_are_written_in_words():
+    frame = pd.DataFrame({"comparison": ["t5:escape:lbc_vs_nlbc", "plain text"], "term": ["gender[girl]", "x"]})
+    _, body = cells(to_html(frame))
+    assert body == [["Table 5, Escape (LBC vs NLBC)", "Girl (vs boy)"], ["plain text", "x"]]

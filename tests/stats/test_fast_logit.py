@@ -1,0 +1,326 @@
+"""fast_logit must reproduce statsmodels Logit (log-likelihoods to 1e-8)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from statsmodels.discrete.discrete_model import Logit
+
+from fake_analysis import make_fake_analysis
+from leftbehind.stats.fast_logit import (
+    ConvergenceError,
+    fit_logit,
+    fit_logit_weights,
+    fit_without_blocks,
+    loglike,
+    single_threaded_blas,
+)
+from leftbehind.paper.models import design_matrix
+
+
+@pytest.fixture(scope="module")
+def problem():
+    data = make_fake_analysis(6000, seed=11)
+    lbc = data[data["lbc"]].reset_index(drop=True)
+    design, blocks = design_matrix(lbc)
+    x = np.column_stack([np.ones(len(design)), design.to_numpy(float)])
+    position = {c: i + 1 for i, c in enumerate(design.columns)}
+    drops = [[position[c] for c in cols] for cols in blocks.values()]
+    return x, lbc["nssi"].to_numpy(float), drops
+
+
+def test_fit_matches_statsmodels(problem):
+    x, y, _ = problem
+    ours = fit_logit(x, y)
+    reference = Logit(y, x).fit(method="newton", disp=0, tol=1e-12)
+    assert ours.llf == pytest.approx(reference.llf, abs=1e-8)
+    np.testing.assert_allclose(ours.params, reference.params, atol=1e-7)
+    np.testing.assert_allclose(ours.bse, reference.bse, rtol=1e-6)
+
+
+def test_weights_equal_copied_rows(problem):
+    x, y, _ = problem
+    w = np.random.default_rng(3).integers(0, 4, size=len(y)).astype(float)
+    ours = fit_logit(x, y, w)
+    copied = Logit(np.repeat(y, w.astype(int)), np.repeat(x, w.astype(int), axis=0)).fit(method="newton", disp=0, tol=1e-12)
+    assert ours.llf == pytest.approx(copied.llf, abs=1e-8)
+    assert loglike(x, y, copied.params, w) == pytest.approx(copied.llf, abs=1e-8)
+
+
+def test_reduced_models_match_separate_refits(problem):
+    x, y, drops = problem
+    w = np.random.default_rng(5).integers(0, 3, size=len(y)).astype(float)
+    current = fit_logit(x, y, w)
+    with single_threaded_blas():
+        llf, params = fit_without_blocks(x, y, w, current, drops)
+    for j, cols in enumerate(drops):
+        keep = [c for c in range(x.shape[1]) if c not in cols]
+        ref = fit_reference(x[:, keep], y, w)
+        assert llf[j] == pytest.approx(ref.llf, abs=1e-8), j
+        np.testing.assert_allclose(params[keep, j], ref.params, atol=1e-6)
+        assert np.all(params[cols, j] == 0)
+
+
+def fit_reference(x, y, w):
+    counts = w.astype(int)
+    return Logit(np.repeat(y, counts), np.repeat(x, counts, axis=0)).fit(method="newton", disp=0, tol=1e-12)
+
+
+def test_many_weight_vectors(problem):
+    x, y, _ = problem
+    rng = np.random.default_rng(9)
+    weights = np.stack([np.bincount(rng.integers(0, len(y), len(y)), minlength=len(y)) for _ in range(4)])
+    params, llf, converged = fit_logit_weights(x, y, weights)
+    assert converged.all()
+    for b in range(4):
+        ref = fit_reference(x, y, weights[b].astype(float))
+        assert llf[b] == pytest.approx(ref.llf, abs=1e-8)
+        np.testing.assert_allclose(params[b], ref.params, atol=1e-6)
+
+
+def test_separation_is_reported():
+    x = np.column_stack([np.ones(20), np.arange(20.0)])
+    y = (np.arange(20) >= 10).astype(float)
+    with pytest.raises(ConvergenceError):
+        fit_logit(x, y)
+    _, _, converged = fit_logit_weights(x, y, np.ones((2, 20)))
+    assert not converged.any()
+
+
+# --- Tests that would notice (issue 14, item 8): settle_above, step halving, each ConvergenceError, small helpers ---
+
+import leftbehind.stats.fast_logit as fast_logit  # noqa: E402
+from scipy.special import expit as scipy_expit  # noqa: E402
+
+from leftbehind.stats.fast_logit import LogitFit, _expit, _softplus  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def small():
+    """500 rows: a constant, a strong predictor (log-OR 1.5) and a noise column."""
+    rng = np.random.default_rng(7)
+    n = 500
+    x = np.column_stack([np.ones(n), rng.normal(size=n), rng.normal(size=n)])
+    y = (rng.random(n) < 1 / (1 + np.exp(-(-0.3 + 1.5 * x[:, 1])))).astype(float)
+    return x, y
+
+
+def _statsmodels(x, y):
+    return Logit(y, x).fit(method="newton", disp=0, tol=1e-12)
+
+
+def test_small_fit_and_its_information(small):
+    x, y = small
+    ours = fit_logit(x, y)
+    ref = _statsmodels(x, y)
+    assert ours.llf == pytest.approx(ref.llf, abs=1e-9)
+    np.testing.assert_allclose(ours.params, ref.params, atol=1e-8)
+    np.testing.assert_allclose(ours.information, -ref.model.hessian(ref.params), rtol=1e-8)
+    np.testing.assert_allclose(ours.bse, ref.bse, rtol=1e-7)
+    assert 3 <= ours.iterations <= 10
+    assert ours.llf == loglike(x, y, ours.params)
+
+
+def count_loglike_calls(monkeypatch) -> list:
+    """Patch ``fast_logit.loglike`` to record each evaluation; return the (growing) list of calls."""
+    calls = []
+    real = fast_logit.loglike
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fast_logit, "loglike", counting)
+    return calls
+
+
+def test_warm_start_far_away_needs_step_halving(small, monkeypatch):
+    x, y = small
+    ref = _statsmodels(x, y)
+    calls = count_loglike_calls(monkeypatch)
+    fit = fit_logit(x, y, start=np.array([5.0, -20.0, 5.0]))
+    assert fit.llf == pytest.approx(ref.llf, abs=1e-9)
+    np.testing.assert_allclose(fit.params, ref.params, atol=1e-8)
+    # one evaluation at the start and one per iteration, plus the halvings: more than that means steps were halved
+    assert len(calls) > 1 + fit.iterations
+
+
+def test_each_convergence_failure_says_why(small):
+    x, y = small
+    with pytest.raises(ConvergenceError, match="singular information matrix"):
+        fit_logit(np.column_stack([x, x[:, 1]]), y)
+    with pytest.raises(ConvergenceError, match="no convergence in 2 Newton iterations"):
+        fit_logit(x, y, maxiter=2)
+    # quasi-complete separation: no events where the indicator is 1
+    quasi = np.column_stack([x[:, :2], (x[:, 2] > 1.5).astype(float)])
+    yq = np.where(quasi[:, 2] == 1, 0.0, y)
+    with pytest.raises(ConvergenceError, match="no convergence in 100"):
+        fit_logit(quasi, yq)
+    # started near the diverging solution with a loose tolerance, the steps settle but the estimate is huge
+    near = fit_logit(quasi[:, :2], yq).params
+    start = np.array([near[0], near[1], -60.0])
+    with pytest.raises(ConvergenceError, match="estimates diverge"):
+        fit_logit(quasi, yq, start=start, tol=1.5)
+    params, _, converged = fit_logit_weights(quasi, yq, np.ones((2, len(yq))), start=start, tol=1.5)
+    assert not converged.any() and np.all(params[:, 2] < -50)
+    # the same loose tolerance on a well-behaved problem converges (the flag is about divergence only)
+    params, _, converged = fit_logit_weights(x, y, np.ones((1, len(y))), tol=1.5)
+    assert converged.all()
+
+
+def test_settle_above_stops_only_models_certainly_above(small):
+    x, y = small
+    current = fit_logit(x, y)
+    exact = [fit_logit(x[:, [0, 2]], y).llf, fit_logit(x[:, [0, 1]], y).llf]
+    llf, params = fit_without_blocks(x, y, None, current, [[1], [2]])
+    np.testing.assert_allclose(llf, exact, atol=1e-9)
+    settled, params_settled = fit_without_blocks(x, y, None, current, [[1], [2]], settle_above=10.0)
+    lr_exact = 2 * (current.llf - np.array(exact))
+    assert lr_exact[0] > 100 and lr_exact[1] < 10
+    # the strong predictor stops early: its llf is below the maximum, yet its LR is still certainly above 10
+    assert settled[0] < exact[0] - 1e-3
+    assert 2 * (current.llf - settled[0]) > 10.0
+    assert settled[0] == pytest.approx(loglike(x, y, params_settled[:, 0]), abs=1e-9)
+    # the noise column is far below the threshold and is fitted exactly
+    assert settled[1] == pytest.approx(exact[1], abs=1e-9)
+    np.testing.assert_allclose(params_settled[:, 1], params[:, 1], atol=1e-8)
+    assert params_settled[1, 0] == 0 and params_settled[2, 1] == 0
+    # a threshold above the strong LR settles nothing
+    unsettled, _ = fit_without_blocks(x, y, None, current, [[1], [2]], settle_above=lr_exact[0] + 50)
+    np.testing.assert_allclose(unsettled, exact, atol=1e-9)
+
+
+def test_stalled_chord_iterations_finish_with_newton(small):
+    x, y = small
+    current = fit_logit(x, y)
+    exact = fit_logit(x[:, [0, 2]], y)
+    llf, params = fit_without_blocks(x, y, None, current, [[1]], maxiter=1)
+    assert llf[0] == pytest.approx(exact.llf, abs=1e-9)
+    np.testing.assert_allclose(params[[0, 2], 0], exact.params, atol=1e-7)
+    assert params[1, 0] == 0
+
+
+def test_loglike_of_many_parameter_vectors(small):
+    x, y = small
+    betas = np.array([[0.0, 0.1, -0.2], [1.0, 0.0, 0.5]]).T
+    w = np.arange(len(y)) % 3
+    together = loglike(x, y, betas, w)
+    assert together.shape == (2,)
+    for j in range(2):
+        eta = x @ betas[:, j]
+        assert together[j] == pytest.approx(np.sum(w * (y * eta - np.logaddexp(0, eta))), rel=1e-12)
+        assert loglike(x, y, betas[:, j], w) == pytest.approx(together[j], rel=1e-12)
+
+
+def test_softplus_and_expit_at_extremes():
+    eta = np.array([-800.0, -30.0, 0.0, 29.0, 30.0, 31.0, 60.0, 800.0])
+    np.testing.assert_allclose(_softplus(eta.copy()), np.logaddexp(0, eta), rtol=1e-15, atol=0)
+    np.testing.assert_allclose(_expit(eta), scipy_expit(eta), rtol=1e-12, atol=0)
+    assert _expit(np.array([-800.0]))[0] == 0.0 and _expit(np.array([800.0]))[0] == 1.0
+
+
+def test_weighted_fits_from_a_warm_start(small):
+    x, y = small
+    rng = np.random.default_rng(1)
+    weights = np.stack([rng.integers(0, 3, len(y)) for _ in range(3)]).astype(float)
+    start = fit_logit(x, y).params
+    params, llf, converged = fit_logit_weights(x, y, weights, start=start)
+    assert converged.all() and params.shape == (3, 3) and llf.shape == (3,)
+    for b in range(3):
+        ref = fit_logit(x, y, weights[b])
+        assert llf[b] == pytest.approx(ref.llf, abs=1e-9)
+        np.testing.assert_allclose(params[b], ref.params, atol=1e-8)
+
+
+def test_weights_with_a_singular_information_fall_back_to_least_squares(small):
+    x, y = small
+    weights = np.ones((2, len(y)))
+    weights[1, :] = 0.0
+    weights[1, :3] = 1.0  # three rows for three parameters: the information is singular or nearly so
+    collinear = np.column_stack([x, x[:, 1]])
+    params, _, converged = fit_logit_weights(collinear, y, weights[:1])
+    assert params.shape == (1, 4) and np.all(np.isfinite(params))
+    assert fit_logit_weights(x, y, weights[1:])[0].shape == (1, 3)
+
+
+def _openblas_threads() -> int | None:
+    """numpy's OpenBLAS thread count, read through its own C getter (None where it is not found)."""
+    import ctypes
+
+    with open("/proc/self/maps") as maps:
+        paths = sorted({line.split()[-1] for line in maps if "openblas" in line and "numpy" in line and ".so" in line})
+    for path in paths:
+        lib = ctypes.CDLL(path)
+        for name in ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads"):
+            if hasattr(lib, name):
+                getter = getattr(lib, name)
+                getter.restype = ctypes.c_int
+                return getter()
+    return None
+
+
+def test_single_threaded_blas_restores_the_thread_count():
+    before = _openblas_threads()
+    if before is None:
+        pytest.skip("numpy's OpenBLAS is not loaded here; the context manager does nothing")
+    with single_threaded_blas() as ctx:
+        inside = _openblas_threads()
+    assert isinstance(ctx, single_threaded_blas)
+    assert inside == 1 and _openblas_threads() == before
+    # also when the caller's count is not the default
+    ctx._set(2)
+    with single_threaded_blas():
+        assert _openblas_threads() == 1
+    assert _openblas_threads() == 2
+    ctx._set(before)
+
+
+def test_logit_fit_standard_errors_from_the_information():
+    fit = LogitFit(params=np.zeros(2), llf=-1.0, information=np.array([[4.0, 0.0], [0.0, 25.0]]), iterations=1)
+    np.testing.assert_allclose(fit.bse, [0.5, 0.2])
+
+
+def test_divergence_threshold_is_an_absolute_estimate_of_50(small):
+    # the quasi-separated column moves by about -1.29 per step: from -48.5 it stops at -49.8 (kept), from -49.2 at
+    # -50.5 (rejected as diverging); the threshold is documented as |beta| > 50
+    x, y = small
+    quasi = np.column_stack([x[:, :2], (x[:, 2] > 1.5).astype(float)])
+    yq = np.where(quasi[:, 2] == 1, 0.0, y)
+    near = fit_logit(quasi[:, :2], yq).params
+    kept = fit_logit(quasi, yq, start=np.array([near[0], near[1], -48.5]), tol=1.5)
+    assert -50 < kept.params[2] < -49.5
+    with pytest.raises(ConvergenceError, match="estimates diverge"):
+        fit_logit(quasi, yq, start=np.array([near[0], near[1], -49.2]), tol=1.5)
+    params, _, converged = fit_logit_weights(quasi, yq, np.ones((2, len(yq))), tol=1.5,
+                                             start=np.array([near[0], near[1], -48.5]))
+    assert converged.all() and np.all((params[:, 2] > -50) & (params[:, 2] < -49.5))
+    params, _, converged = fit_logit_weights(quasi, yq, np.ones((1, len(yq))), tol=1.5,
+                                             start=np.array([near[0], near[1], -49.2]))
+    assert not converged.any() and -51 < params[0, 2] < -50
+
+
+def test_iterations_are_counted_from_one(small, monkeypatch):
+    x, y = small
+    calls = count_loglike_calls(monkeypatch)
+    fit = fit_logit(x, y)
+    assert len(calls) == 1 + fit.iterations  # no halving from zero here: one evaluation per iteration
+    monkeypatch.undo()
+    assert fit_logit(x, y, maxiter=fit.iterations).iterations == fit.iterations
+
+
+def test_models_just_below_the_threshold_are_fitted_exactly(small):
+    # settle_above only stops models whose LR is certainly above it: a threshold a little above the exact LR
+    # must not stop the strong predictor's reduced model early
+    x, y = small
+    current = fit_logit(x, y)
+    exact = fit_logit(x[:, [0, 2]], y).llf
+    lr = 2 * (current.llf - exact)
+    for above in (0.01, 0.5, 2.0):
+        llf, _ = fit_without_blocks(x, y, None, current, [[1]], settle_above=lr + above)
+        assert llf[0] == pytest.approx(exact, abs=1e-9)
+
+
+def test_single_threaded_blas_lets_exceptions_through():
+    with pytest.raises(ZeroDivisionError):
+        with single_threaded_blas():
+            1 / 0
