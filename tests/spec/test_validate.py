@@ -178,3 +178,36 @@ def test_missing_columns_message_names_what_was_found():
 )
 def test_zero_decimals_are_dropped_only_from_whole_numbers(text, expected):
     assert _drop_zero_decimals(np.array([text]))[0] == expected
+
+
+# --- Survivors of the mutation run (issue 14, item 8): a duplicated header, one-digit codes written "1.0", the reader --
+
+import pandas as pd  # noqa: E402
+
+from leftbehind.spec.validate import read_export  # noqa: E402
+
+
+def test_a_column_repeated_in_an_excel_header_is_refused(tmp_path):
+    # CSV readers rename a repeated header (``gender.1``); an Excel sheet keeps it, so the check must catch two copies
+    data = pd.DataFrame(rows(2))
+    header = list(data.columns) + ["gender"]
+    path = tmp_path / "twice.xlsx"
+    pd.DataFrame(data.assign(extra="1").to_numpy(), columns=header).to_excel(path, index=False)
+    rejects(path, "gender", "appear more than once")
+
+
+def test_one_digit_codes_written_with_zero_decimals_are_read_as_whole_numbers(tmp_path):
+    # pandas and Excel write a column holding blanks as floats: "1.0" is the code 1, "12.0" is 12
+    data = rows(3, bad_at=2, gender="2.0", age="12.0", treatment="")
+    data[0]["gender"] = "1.00"
+    result = validate_export(write_rows(tmp_path / "ok.csv", data))
+    assert result.data["gender"].tolist() == [1, 2, 1]
+    assert result.data["age"].tolist() == [12, 12, 12]
+
+
+def test_read_export_returns_every_cell_as_text(tmp_path):
+    path = write_rows(tmp_path / "ok.csv", rows(2, bad_at=2, treatment=""))
+    table = read_export(path)
+    assert list(table.columns[:3]) == ["response_id", "school_id", "gender"]
+    assert table["response_id"].tolist() == ["R1", "R2"]
+    assert table["gender"].tolist() == ["1", "1"] and table["treatment"].tolist() == ["", ""]
