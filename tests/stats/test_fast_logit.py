@@ -324,3 +324,95 @@ def test_single_threaded_blas_lets_exceptions_through():
     with pytest.raises(ZeroDivisionError):
         with single_threaded_blas():
             1 / 0
+
+
+# --- Survivors of the second mutation run (issue 14, item 8) ---
+
+
+def test_maxiter_caps_the_newton_iterations(small):
+    # exactly as many iterations as the fit needs are enough (above); one fewer is not
+    x, y = small
+    needed = fit_logit(x, y).iterations
+    with pytest.raises(ConvergenceError, match=f"no convergence in {needed - 1} Newton iterations"):
+        fit_logit(x, y, maxiter=needed - 1)
+
+
+def test_a_rejected_newton_step_is_halved(small, monkeypatch):
+    # from beta = 0 every p is 1/2: the first Newton step is (X'X / 4)^-1 X'(y - 1/2), computed here independently;
+    # when the full step is (made to look) worse, the next candidate is the same step halved
+    x, y = small
+    step = np.linalg.solve(0.25 * x.T @ x, x.T @ (y - 0.5))
+    real = fast_logit.loglike
+    seen = []
+
+    def second_is_worse(xx, yy, beta, w=None):
+        seen.append(np.array(beta, dtype=float).copy())
+        return -np.inf if len(seen) == 2 else real(xx, yy, beta, w)
+
+    monkeypatch.setattr(fast_logit, "loglike", second_is_worse)
+    fit = fit_logit(x, y)
+    monkeypatch.undo()
+    np.testing.assert_allclose(seen[1], step, rtol=1e-10)
+    np.testing.assert_allclose(seen[2], step / 2, rtol=1e-10)
+    np.testing.assert_allclose(fit.params, _statsmodels(x, y).params, atol=1e-8)
+
+
+def _conditional_start(current, keep, drop):
+    """The documented start of a reduced fit: beta_keep + H_kk^-1 H_kd beta_drop (H the current information)."""
+    info = current.information
+    start = np.zeros(len(current.params))
+    start[keep] = current.params[keep] + np.linalg.solve(info[np.ix_(keep, keep)],
+                                                         info[np.ix_(keep, drop)] @ current.params[drop])
+    return start
+
+
+def test_settle_above_applies_the_documented_certainty_rule(small):
+    # the docstring's rule, computed here from its definition at the reduced model's start: a model stops once
+    # LR(iterate) - 4 * g'H^-1 g > settle_above.  Just below that value the strong predictor's reduced model stops at
+    # its start (the conditional estimate); just above it, it does not.
+    x, y = small
+    current = fit_logit(x, y)
+    keep, drop = [0, 2], [1]
+    start = _conditional_start(current, keep, drop)
+    p = 1 / (1 + np.exp(-(x @ start)))
+    gradient = x[:, keep].T @ (y - p)
+    decrement = gradient @ np.linalg.solve(current.information[np.ix_(keep, keep)], gradient)
+    lr_start = 2 * (current.llf - loglike(x, y, start))
+    rule = lr_start - 4 * decrement
+    assert 100 < rule < lr_start
+    llf, params = fit_without_blocks(x, y, None, current, [drop], settle_above=rule - 0.01)
+    np.testing.assert_allclose(params[:, 0], start, atol=1e-12)  # stopped at the conditional estimate
+    assert 2 * (current.llf - llf[0]) == pytest.approx(lr_start, rel=1e-12)
+    llf, params = fit_without_blocks(x, y, None, current, [drop], settle_above=rule + 0.01)
+    assert np.max(np.abs(params[:, 0] - start)) > 1e-3  # not certain yet at the start: it iterated on
+    assert 2 * (current.llf - llf[0]) > rule + 0.01
+
+
+def test_symmetric_coefficient_at_zero_does_not_stop_the_others():
+    # every row appears twice, with z = +1 and z = -1: the estimate for z is exactly 0 at every iteration, so its
+    # Newton step is 0 from the start; the fit must still run until every coefficient has settled
+    rng = np.random.default_rng(12)
+    n = 200
+    x1 = rng.normal(size=n)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(0.4 + 1.2 * x1)))).astype(float)
+    x = np.column_stack([np.ones(2 * n), np.tile(x1, 2), np.repeat([1.0, -1.0], n)])
+    yy = np.tile(y, 2)
+    counts = np.tile(rng.integers(0, 3, n), 2).astype(float)
+    params, llf, converged = fit_logit_weights(x, yy, np.stack([np.ones(2 * n), counts]))
+    assert converged.all()
+    for b, w in enumerate((None, counts)):
+        ref = fit_logit(x, yy, w)
+        assert abs(ref.params[2]) < 1e-12
+        np.testing.assert_allclose(params[b], ref.params, atol=1e-8)
+        assert llf[b] == pytest.approx(ref.llf, abs=1e-9)
+
+
+def test_single_threaded_blas_does_nothing_where_openblas_is_not_found(monkeypatch):
+    import io
+
+    before = _openblas_threads()
+    monkeypatch.setattr(fast_logit, "open", lambda *args, **kwargs: io.StringIO(""), raising=False)
+    with single_threaded_blas() as ctx:
+        inside = _openblas_threads()
+    assert isinstance(ctx, single_threaded_blas)
+    assert inside == before and _openblas_threads() == before
