@@ -69,6 +69,13 @@ TARGETS: dict[str, list[str]] = {
     "survey.clean": ["tests/survey/test_clean.py"],
     "survey.derive": ["tests/survey/test_derive.py"],
     "survey.scoring": ["tests/survey/test_scoring.py"],
+    # the spec-driven path the worked examples and `analyse --spec` rest on: prevalence with its intervals by group,
+    # and backward elimination with the reasons a model cannot be estimated
+    "stats.group_prevalence": ["tests/stats/test_stats_group_prevalence.py"],
+    "stats.backward": ["tests/stats/test_stats_backward.py"],
+    # every number in prose passes through glue's rounding, and every table cell through the table renderer
+    "presentation.glue": ["tests/presentation/test_presentation_glue.py"],
+    "presentation.tables": ["tests/presentation/test_presentation_tables.py"],
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -482,6 +489,15 @@ class ModuleResult:
         return None if denominator <= 0 else self.killed / denominator
 
 
+def in_lines(line: int, spec: str) -> bool:
+    """Is ``line`` in ``spec``, a comma-separated list of lines and ranges (``30-60,88,120``)?"""
+    for part in spec.split(","):
+        lo, _, hi = part.strip().partition("-")
+        if int(lo) <= line <= int(hi or lo):
+            return True
+    return False
+
+
 def mutate_module(module: str, test_files: list[str], args, equivalents) -> ModuleResult:
     path = module_path(module)
     source = path.read_text(encoding="utf-8")
@@ -489,8 +505,7 @@ def mutate_module(module: str, test_files: list[str], args, equivalents) -> Modu
     sites = list_mutants(source)
     result = ModuleResult(module, mutants=len(sites))
     if args.lines:
-        lo, _, hi = args.lines.partition("-")
-        sites = [s for s in sites if int(lo) <= s.line <= int(hi or lo)]
+        sites = [s for s in sites if in_lines(s.line, args.lines)]
     if args.sample and args.sample < len(sites):
         sites = sorted(random.Random(args.seed).sample(sites, args.sample), key=lambda s: s.index)
     result.run = len(sites)
@@ -567,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tests", action="append", help="test file(s) for a module outside the target set")
     parser.add_argument("--sample", type=int, help="run a random sample of this many mutants per module")
     parser.add_argument("--seed", type=int, default=2023, help="seed for --sample")
-    parser.add_argument("--lines", help="only mutants on these lines, e.g. 30-60")
+    parser.add_argument("--lines", help="only mutants on these lines, e.g. 30-60 or 36,83,120-127")
     parser.add_argument("--list", action="store_true", help="list the mutants and exit")
     parser.add_argument("--timeout-factor", type=float, default=6.0, help="timeout = factor x baseline time + extra")
     parser.add_argument("--timeout-extra", type=float, default=30.0)

@@ -78,3 +78,9 @@ def test_targets_have_test_files(mutation):
 def test_figure_drawing_functions_are_not_mutated(mutation):
     source = "def plot_x(a):\n    return a + 1\n\ndef y(a):\n    return a + 1\n"
     assert {s.line for s in mutation.list_mutants(source)} == {5}
+
+
+def test_lines_option_takes_lines_and_ranges(mutation):
+    assert mutation.in_lines(30, "30-60") and mutation.in_lines(60, "30-60") and not mutation.in_lines(61, "30-60")
+    assert mutation.in_lines(88, "30-60,88,120-127") and mutation.in_lines(121, "30-60, 88, 120-127")
+    assert not mutation.in_lines(87, "30-60,88,120-127") and not mutation.in_lines(128, "30-60,88,120-127")
