@@ -425,3 +425,102 @@ def test_l1_default_grid():
     path = l1_path(design, y)
     assert len(path) == 25
     assert path["alpha"].iloc[-1] == pytest.approx(0.005 * path["alpha"].iloc[0], rel=1e-12)
+
+
+# --- Survivors of the second mutation run (issue 14, item 8) ---
+
+
+def test_profile_interval_defaults_to_95_percent_as_logistf():
+    design, y = _separation_data()
+    fit = firth_logit(design, y)
+    for term in ("sep", "x2"):
+        low, high = fit.profile_interval(term)
+        assert low == pytest.approx(LOGISTF_SEPARATION[term][2], rel=1e-5), term
+        assert high == pytest.approx(LOGISTF_SEPARATION[term][3], rel=1e-5), term
+
+
+def test_full_table_columns_in_the_documented_order():
+    design, y = _separation_data()
+    table = firth_logit(design, y).full_table()
+    assert list(table.columns) == ["b", "se", "p_wald", "p_plr", "or", "ci_low_wald", "ci_high_wald",
+                                   "ci_low_profile", "ci_high_profile"]
+
+
+def test_firth_maxiter_caps_the_iterations(endometrial):
+    design, y = endometrial[["NV", "PI", "EH"]], endometrial["HG"]
+    needed = firth_logit(design, y).iterations
+    with pytest.raises(RuntimeError, match=f"did not converge in {needed - 1} iterations"):
+        firth_logit(design, y, maxiter=needed - 1)
+
+
+def test_profile_interval_at_another_level_against_an_independent_optimiser(endometrial):
+    # at 50 % the limits lie within one Wald SE of the estimate: each is found on its own side, where the drop in
+    # penalised log-likelihood equals the chi-square quantile
+    fit = firth_logit(endometrial[["NV", "PI", "EH"]], endometrial["HG"])
+    x = np.column_stack([np.ones(len(endometrial)), endometrial[["NV", "PI", "EH"]].to_numpy(float)])
+    y = endometrial["HG"].to_numpy(float)
+    cut = _stats.chi2.ppf(0.5, 1)
+    low, high = fit.profile_interval("EH", level=0.5)
+    b, se = fit.params["EH"], fit.bse["EH"]
+    assert b - se < low < b < high < b + se
+    for limit in (low, high):
+        assert 2 * (fit.penalised_llf - _constrained_by_scipy(x, y, 3, limit)) == pytest.approx(cut, abs=1e-4)
+    table = fit.full_table(level=0.5)
+    assert np.log(table.loc["EH", "ci_low_profile"]) == pytest.approx(low, rel=1e-9)
+
+
+def test_a_long_first_step_is_capped_at_logistfs_maxstep(endometrial, monkeypatch):
+    # PI in thousands: its coefficient is 1000 times larger and the first Newton step for it is about -18;
+    # as in logistf (maxstep = 5) the step is shortened so its largest change is 5, and the fit still converges
+    import leftbehind.stats.penalised as penalised
+
+    design = endometrial[["NV", "PI", "EH"]].assign(PI=endometrial["PI"] / 1000)
+    x = design.assign(const=1.0)[["const", "NV", "PI", "EH"]].to_numpy(float)
+    step = _first_firth_step(x, endometrial["HG"].to_numpy(float))
+    assert np.max(np.abs(step)) > 10
+    real = penalised._penalised_loglike
+    seen = []
+
+    def counting(xx, yy, beta):
+        seen.append(beta.copy())
+        return real(xx, yy, beta)
+
+    monkeypatch.setattr(penalised, "_penalised_loglike", counting)
+    fit = firth_logit(design, endometrial["HG"])
+    monkeypatch.undo()
+    np.testing.assert_allclose(seen[1], step * 5 / np.max(np.abs(step)), rtol=1e-10)
+    plain = firth_logit(endometrial[["NV", "PI", "EH"]], endometrial["HG"])
+    assert fit.params["PI"] == pytest.approx(1000 * plain.params["PI"], rel=1e-7)
+    assert fit.params["EH"] == pytest.approx(plain.params["EH"], rel=1e-7)
+
+
+def test_l1_path_satisfies_the_lasso_optimality_conditions():
+    # an independent check of every point on the path (Karush-Kuhn-Tucker): with the constant unpenalised and
+    # re-estimated here, each non-zero coefficient has score alpha * sign(b), each zero one a score within +-alpha
+    from scipy.optimize import brentq
+
+    rng = np.random.default_rng(4)
+    design = pd.DataFrame({"x1": rng.normal(size=300), "x2": rng.normal(size=300), "x3": rng.normal(size=300)})
+    y = (rng.random(300) < 1 / (1 + np.exp(-(-0.5 + 0.8 * design["x1"] - 0.3 * design["x2"])))).astype(float)
+    path = l1_path(design, y, n_alphas=6, min_ratio=0.01)
+    x = standardise(design).to_numpy()
+    for _, row in path.iterrows():
+        alpha, b = row["alpha"], row[["x1", "x2", "x3"]].to_numpy(float)
+        eta = x @ b
+        b0 = brentq(lambda c: np.sum(y - 1 / (1 + np.exp(-(c + eta)))), -20, 20)
+        score = x.T @ (y - 1 / (1 + np.exp(-(b0 + eta))))
+        for j in range(3):
+            if b[j] != 0:
+                assert score[j] == pytest.approx(alpha * np.sign(b[j]), abs=5e-3 + 1e-4 * alpha)
+            else:
+                assert abs(score[j]) <= alpha + 5e-3
+
+
+def test_l1_path_prints_nothing(capfd):
+    # a notebook cell that prints fails the strict book build; the optimiser must stay quiet
+    rng = np.random.default_rng(3)
+    design = pd.DataFrame({"x1": rng.normal(size=100), "x2": rng.normal(size=100)})
+    y = (rng.random(100) < 0.4).astype(float)
+    l1_path(design, y, n_alphas=3)
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
