@@ -94,3 +94,77 @@ def test_continuous_separation_is_named():
     model = fit(data, spec_of())
     assert not model["estimable"]
     assert "noise" in model["reason"] and ("separation" in model["reason"] or "fit failed" in model["reason"])
+
+
+# --- Tests that would notice (issue 14, item 8): edges of the checks, and what the fit's troubles leave in the notes ---
+
+import dataclasses  # noqa: E402
+import warnings  # noqa: E402
+
+import leftbehind.stats.backward as backward  # noqa: E402
+
+
+def test_a_two_valued_continuous_candidate_is_modelled():
+    data = make_data()
+    data["noise"] = np.random.default_rng(2).integers(0, 2, len(data)).astype(float)  # 0/1 entered as a number
+    model = fit(data, spec_of())
+    assert model["estimable"], model["reason"]
+    assert "noise" in model["candidates"]
+
+
+def test_collinearity_through_the_constant_is_named():
+    # noise = 5 - 2 * sleep adds nothing once the constant and sleep are in: only visible with the constant included
+    model = fit(make_data().pipe(lambda d: d.assign(noise=5 - 2 * d["sleep"])), spec_of())
+    assert model["estimable"] is False and model["variable"] == "noise"
+    assert "noise is collinear with sex, grade, sleep and the constant" in model["reason"]
+
+
+def test_no_rows_in_the_group_is_not_estimable():
+    # prepare refuses a group value that never occurs, so the empty group is made after preparing
+    spec = spec_of(model_within="group")
+    prepared = prepare(make_data(), spec, "t.csv").data.assign(_in_group=False)
+    model = fit_backward_spec(prepared, spec)
+    assert model["estimable"] is False and model["n"] == 0
+    assert model["reason"] == "no rows to model (model_within: group)"
+
+
+def _with_backward_lr(monkeypatch, wrap):
+    real = backward.backward_lr
+
+    def patched(*args, **kwargs):
+        return wrap(real(*args, **kwargs))
+
+    monkeypatch.setattr(backward, "backward_lr", patched)
+
+
+def test_numerical_warnings_while_fitting_become_a_note(monkeypatch):
+    def warn(result):
+        warnings.warn("overflow in exp", RuntimeWarning)
+        warnings.warn("old API", DeprecationWarning)
+        return result
+
+    _with_backward_lr(monkeypatch, warn)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning that escaped fit_backward_spec would fail here
+        model = fit(make_data(), spec_of())
+    assert model["estimable"]
+    assert model["notes"] == ["the numerical library warned while fitting (RuntimeWarning); check the standard "
+                              "errors before reading the odds ratios"]
+
+
+def test_only_deprecation_warnings_leave_no_note(monkeypatch):
+    def warn(result):
+        warnings.warn("old API", DeprecationWarning)
+        return result
+
+    _with_backward_lr(monkeypatch, warn)
+    model = fit(make_data(), spec_of())
+    assert model["estimable"] and model["notes"] == []
+
+
+def test_unconverged_steps_are_noted(monkeypatch):
+    _with_backward_lr(monkeypatch, lambda result: dataclasses.replace(result, not_converged=[1, 3]))
+    model = fit(make_data(), spec_of())
+    assert model["estimable"]
+    assert model["notes"] == ["fits at step(s) 1, 3 did not converge (a variable nearly separated the outcome at "
+                              "that step)"]
