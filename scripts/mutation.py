@@ -7,6 +7,8 @@ one. A mutant the tests fail on is *killed*; one they pass on *survived* and nam
     python scripts/mutation.py --module stats.prevalence       # one module
     python scripts/mutation.py                              # the target set (the modules the book's numbers rest on)
     python scripts/mutation.py --module stats.stepwise --sample 20 --seed 1   # a random sample while developing
+    python scripts/mutation.py --module stats.penalised --json before.json    # then, after adding tests:
+    python scripts/mutation.py --module stats.penalised --killed-in before.json   # reruns only the survivors
     make mutation [MODULE=stats.prevalence] [ARGS="--sample 20"]
 
 Why a small mutator rather than mutmut or cosmic-ray: mutmut 3 copies the project into a ``mutants/`` folder inside the
@@ -498,6 +500,13 @@ def in_lines(line: int, spec: str) -> bool:
     return False
 
 
+def killed_in(path: Path, module: str) -> set[tuple[int, int, str, str]]:
+    """The mutants of ``module`` killed in an earlier run's ``--json`` file: (line, column, mutation, source line)."""
+    runs = json.loads(Path(path).read_text(encoding="utf-8"))
+    return {(s["line"], s["col"], s["mutation"], s["source"]) for r in runs if r["module"] == module
+            for s in r["sites"] if s["status"] in ("killed", "timeout")}
+
+
 def mutate_module(module: str, test_files: list[str], args, equivalents) -> ModuleResult:
     path = module_path(module)
     source = path.read_text(encoding="utf-8")
@@ -508,8 +517,19 @@ def mutate_module(module: str, test_files: list[str], args, equivalents) -> Modu
         sites = [s for s in sites if in_lines(s.line, args.lines)]
     if args.sample and args.sample < len(sites):
         sites = sorted(random.Random(args.seed).sample(sites, args.sample), key=lambda s: s.index)
-    result.run = len(sites)
+    earlier: list[Site] = []
+    if args.killed_in:
+        killed_before = killed_in(args.killed_in, module)
+        earlier = [s for s in sites if (s.line, s.col, s.mutation, s.source) in killed_before]
+        sites = [s for s in sites if (s.line, s.col, s.mutation, s.source) not in killed_before]
+        for site in earlier:
+            site.status = "killed"
+            site.reason = equivalents.get(equivalence_key(module, site, source_lines), "")
+    result.run = len(sites) + len(earlier)
     print(f"\n== {module}: {len(sites)} of {result.mutants} mutants; tests: {' '.join(test_files)}", flush=True)
+    if earlier:
+        print(f"   {len(earlier)} more were killed in {args.killed_in} and are counted as killed without a rerun",
+              flush=True)
 
     t0 = time.perf_counter()
     base = baseline(module, test_files, timeout=args.baseline_timeout)
@@ -521,6 +541,7 @@ def mutate_module(module: str, test_files: list[str], args, equivalents) -> Modu
         return result
     durations = base["durations"]
     print(f"   baseline: {len(durations)} tests pass in {base['seconds']:.1f} s", flush=True)
+    result.killed = len(earlier)
 
     width = len(str(len(sites)))
     for n, site in enumerate(sites, 1):
@@ -545,7 +566,7 @@ def mutate_module(module: str, test_files: list[str], args, equivalents) -> Modu
         shown = site.status + (" (listed equivalent)" if site.reason else "")
         print(f"   [{n:>{width}}/{len(sites)}] {module}.py:{site.line:<4} {site.mutation:<28} "
               f"{shown:<32} {site.seconds:5.1f} s", flush=True)
-    result.sites = sites
+    result.sites = sorted(earlier + sites, key=lambda s: s.index)
     result.seconds = time.perf_counter() - t0
     return result
 
@@ -584,6 +605,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2023, help="seed for --sample")
     parser.add_argument("--lines", help="only mutants on these lines, e.g. 30-60 or 36,83,120-127")
     parser.add_argument("--list", action="store_true", help="list the mutants and exit")
+    parser.add_argument("--killed-in", type=Path,
+                        help="an earlier run's --json: count the mutants it killed (same line, column, mutation and "
+                             "source text) as killed and run only the others; valid when tests were only added since")
     parser.add_argument("--timeout-factor", type=float, default=6.0, help="timeout = factor x baseline time + extra")
     parser.add_argument("--timeout-extra", type=float, default=30.0)
     parser.add_argument("--baseline-timeout", type=float, default=1800.0)

@@ -84,3 +84,18 @@ def test_lines_option_takes_lines_and_ranges(mutation):
     assert mutation.in_lines(30, "30-60") and mutation.in_lines(60, "30-60") and not mutation.in_lines(61, "30-60")
     assert mutation.in_lines(88, "30-60,88,120-127") and mutation.in_lines(121, "30-60, 88, 120-127")
     assert not mutation.in_lines(87, "30-60,88,120-127") and not mutation.in_lines(128, "30-60,88,120-127")
+
+
+def test_killed_in_reads_the_killed_mutants_of_one_module(mutation, tmp_path):
+    import json
+
+    site = {"index": 0, "line": 3, "end_line": 3, "col": 4, "stmt_line": 3, "source": "x = 1", "seconds": 0.1,
+            "tests_run": 1, "reason": ""}
+    runs = [{"module": "stats.a", "sites": [dict(site, mutation="`1` -> `2`", status="killed"),
+                                            dict(site, mutation="`1` -> `0`", status="survived"),
+                                            dict(site, line=4, mutation="`+` -> `-`", status="timeout")]},
+            {"module": "stats.b", "sites": [dict(site, mutation="`1` -> `2`", status="killed")]}]
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps(runs))
+    assert mutation.killed_in(path, "stats.a") == {(3, 4, "`1` -> `2`", "x = 1"), (4, 4, "`+` -> `-`", "x = 1")}
+    assert mutation.killed_in(path, "stats.c") == set()
