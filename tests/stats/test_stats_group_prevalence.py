@@ -112,6 +112,10 @@ def test_compare_groups_with_an_empty_or_tiny_group():
     assert sex["LB n"].tolist() == [0, 0] and sex["LB %"].tolist() == [0.0, 0.0]
     assert sex["not LB %"].sum() == pytest.approx(100.0)
     assert empty.loc[empty["variable"] == "age", "test"].item() == "not testable"
+    everyone = compare_groups(d.assign(_in_group=True), SPEC)
+    sex = everyone[everyone["variable"] == "sex"]
+    assert sex["not LB n"].tolist() == [0, 0] and sex["not LB %"].tolist() == [0.0, 0.0]
+    assert sex["LB %"].sum() == pytest.approx(100.0)
     # a continuous candidate needs two rows on each side for Welch's t: two are enough, one is not
     for size, testable in ((2, True), (1, False)):
         tiny = d.assign(_in_group=np.arange(len(d)) < size)
