@@ -129,3 +129,94 @@ def test_source_of_uses_the_location_columns_present():
 
     row = pd.Series({"document": "acwf2013", "where_read": "page 3", "value": "1", "note": ""})
     assert source_of(row) == "acwf2013, page 3"
+
+
+# --- Tests that would notice (issue 14, item 8): one-digit g formats, what is stored, where a page's source is read --
+
+import json  # noqa: E402
+
+import pandas as pd  # noqa: E402
+
+from leftbehind.presentation.glue import GLUE_PREFIX, _emit, read_page_source  # noqa: E402
+
+
+@pytest.mark.parametrize(("value", "spec"), [(0.123, ".1g"), (0.123, ".0g"), (45.6, ".1g"), (0.0456, ".0"),
+                                             (0.0456, ".2g")])
+def test_one_significant_digit_formats_match_python(value, spec):
+    # Python treats a precision of 0 as 1 for g and for no type; the stored value must print as the shown one
+    places = decimal_places(value, spec)
+    assert format(round(value, places), spec) == format(value, spec)
+    assert round(value, places) == float(format(value, spec))
+
+
+def _capture_display(monkeypatch, module, name):
+    calls = []
+    monkeypatch.setattr(module, name, lambda data, raw=False, metadata=None: calls.append((data, raw, metadata)))
+    return calls
+
+
+def test_emit_stores_exactly_what_myst_nb_glue_stores(monkeypatch):
+    import IPython.display
+    import myst_nb.ext.glue as myst_glue
+
+    ours = _capture_display(monkeypatch, IPython.display, "display")
+    theirs = _capture_display(monkeypatch, myst_glue, "ipy_display")
+    _emit("icc", 0.012, {"tier": "synthetic"})
+    myst_glue.glue("icc", 0.012, display=False)
+    (data, raw, metadata), (their_data, their_raw, their_metadata) = ours[0], theirs[0]
+    assert data == their_data == {GLUE_PREFIX + "text/plain": "0.012"}
+    assert raw is True and their_raw is True
+    assert metadata.pop("leftbehind") == {"tier": "synthetic"}
+    assert metadata == their_metadata
+
+
+def test_read_page_source_prefers_the_markdown_file_then_the_notebooks_markdown_cells(tmp_path, monkeypatch):
+    here, elsewhere = tmp_path / "here", tmp_path / "cwd"
+    here.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    notebook = {"cells": [{"cell_type": "markdown", "source": ["ICC ", "{glue:text}`icc:.3f`"]},
+                          {"cell_type": "code", "source": "page.glue('icc', icc)"},
+                          {"cell_type": "markdown", "source": "end"}]}
+    (here / "zz-test-page.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    assert read_page_source("zz-test-page", here) == "ICC {glue:text}`icc:.3f`\nend"
+    # a MyST file anywhere on the search path wins over a notebook, even one in the first folder
+    (elsewhere / "zz-test-page.md").write_text("from the md {glue:text}`n:,`", encoding="utf-8")
+    assert read_page_source("zz-test-page", here) == "from the md {glue:text}`n:,`"
+    assert read_page_source("zz-no-such-page", here) is None
+
+
+def test_read_page_source_finds_a_chapter_in_the_books_notebooks_folder(tmp_path, monkeypatch):
+    from leftbehind.core.paths import repo_root
+
+    monkeypatch.chdir(tmp_path)
+    chapter = sorted((repo_root() / "notebooks").glob("*.md"))[0]
+    assert read_page_source(chapter.stem) == chapter.read_text(encoding="utf-8")
+
+
+def test_a_page_whose_source_cannot_be_read_keeps_six_significant_digits(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    stored, emit = recorder()
+    page = Page("zz-no-such-page", tier="derived", emit=emit)
+    assert page.glue("x", 0.5687672362054464) == 0.568767
+    assert stored[0][:2] == ("x", 0.568767) and page.unshown() == []
+
+
+def _provenance(**rows):
+    frame = pd.DataFrame(rows).T
+    frame.index.name = "key"
+    return frame
+
+
+def test_printed_keeps_decimals_the_source_printed():
+    stored, emit = recorder()
+    page = Page("demo", tier="derived", markdown="{glue:text}`a:.1f` {glue:text}`b:,` {glue:text}`c:.1f`", emit=emit)
+    table = _provenance(a={"value": 4.0, "decimals": "1", "document": "d", "printed": "4.0"},
+                        b={"value": 1200.0, "decimals": "", "document": "d", "printed": "1,200"},
+                        c={"value": 4.6, "decimals": "", "document": "d", "printed": "4.6"})
+    assert page.printed("a", table) == 4.0 and isinstance(stored[-1][1], float)  # printed "4.0": stays a float
+    assert page.printed("b", table) == 1200 and isinstance(stored[-1][1], int)  # printed without decimals: an int
+    assert page.printed("c", table) == 4.6  # not a whole number: never cut to an int
+    no_decimals = _provenance(d={"value": 7.0, "document": "d", "printed": "7"})
+    page = Page("demo", tier="derived", markdown="{glue:text}`d:,`", emit=emit)
+    assert page.printed("d", no_decimals) == 7 and isinstance(stored[-1][1], int)
