@@ -110,3 +110,111 @@ def test_raw_keys_in_text_cells_are_written_in_words():
     frame = pd.DataFrame({"comparison": ["t5:escape:lbc_vs_nlbc", "plain text"], "term": ["gender[girl]", "x"]})
     _, body = cells(to_html(frame))
     assert body == [["Table 5, Escape (LBC vs NLBC)", "Girl (vs boy)"], ["plain text", "x"]]
+
+
+# --- Tests that would notice (issue 14, item 8): the edges of each formatting rule, the index rule, cell classes ---
+
+from leftbehind.presentation.tables import _is_integral, describe_comparison, format_number, install  # noqa: E402
+
+
+def test_comparison_ids_without_a_table_number():
+    assert describe_comparison("residence=county_town:lbc_vs_nlbc") == "Residence: county town (LBC vs NLBC)"
+    assert describe_comparison("family[single_parent]") == "Family structure: single-parent"
+
+
+@pytest.mark.parametrize("p", [0.0009, 0.0007, 0.00051])
+def test_p_values_just_below_one_in_a_thousand_are_not_rounded_up(p):
+    assert format_p(p) == "< 0.001"  # "0.001" would claim p is at least 0.0005 larger than it is
+
+
+def test_decimals_ignore_zeros_and_infinite_values():
+    assert decimals_for(pd.Series([0.0, 0.0, 0.0, 0.0123])) == 3  # the typical non-zero value decides
+    assert decimals_for(pd.Series([np.inf, -np.inf, np.inf, 0.0123])) == 3
+    assert decimals_for(pd.Series([0.0, np.inf])) == 2
+
+
+@pytest.mark.parametrize(("values", "decimals"), [([150.0, 420.0], 1), ([100.0], 1), ([12.3, 45.6], 2),
+                                                   ([99.0, 10.0], 2), ([9.5, 1.5], 2)])
+def test_decimals_by_magnitude_at_the_boundaries(values, decimals):
+    # one decimal from the hundreds up, two below (at least two significant digits)
+    assert decimals_for(pd.Series(values)) == decimals
+
+
+@pytest.mark.parametrize(("value", "text"), [(np.nan, "—"), (None, "—"), (pd.NA, "—"), (np.inf, "∞"), (-np.inf, "−∞"),
+                                             (1234.5678, "1,234.57"), (-0.5, "-0.50")])
+def test_format_number_missing_and_infinite_values(value, text):
+    assert format_number(value, 2) == text
+
+
+def test_whole_number_columns():
+    assert _is_integral(pd.Series([1.0, 2.0, np.nan]))
+    assert not _is_integral(pd.Series([np.nan, np.nan]))  # no values: not a column of whole numbers
+    assert not _is_integral(pd.Series([], dtype=float))
+    assert not _is_integral(pd.Series([1.0, 2.5]))
+    assert not _is_integral(pd.Series([1.5, 2.5]))
+    assert not _is_integral(pd.Series([1.0, np.inf]))
+
+
+def test_numbers_in_a_text_column_are_shown_not_hidden():
+    fmt = column_formatter("note", pd.Series(["a", 3, None, np.nan], dtype=object))
+    assert [fmt(v) for v in ["a", 3, None, np.nan]] == ["a", "3", "—", "—"]
+
+
+def test_whole_numbers_are_counts_only_by_name_or_from_the_thousands():
+    # an estimate that happens to be whole keeps its decimals; a column of whole numbers in the thousands is a count
+    assert column_formatter("odds_ratio", pd.Series([2.0, 3.0]))(2.0) == "2.00"
+    assert column_formatter("population", pd.Series([1000.0, 250.0]))(250.0) == "250"
+    assert column_formatter("population", pd.Series([1000.0, 250.0]))(1000.0) == "1,000"
+    assert column_formatter("population", pd.Series([-1500.0, 20.0]))(-1500.0) == "-1,500"
+    assert column_formatter("score", pd.Series([999.0, 5.0]))(999.0) == "999.0"
+    assert column_formatter("mean_income", pd.Series([1234.5, 900.25]))(1234.5) == "1,234.5"
+
+
+@pytest.mark.parametrize(
+    ("index", "kept"),
+    [(pd.RangeIndex(2), False), (pd.Index([0, 1]), False), (pd.RangeIndex(2, name="step"), True),
+     (pd.Index([3, 7]), True), (pd.Index(["a", "b"]), True), (pd.Index(["a", "b"], name="factor"), True),
+     (pd.MultiIndex.from_tuples([(0, 0), (0, 1)]), True)],
+)
+def test_an_index_is_shown_only_when_it_carries_meaning(index, kept):
+    head, body = cells(to_html(pd.DataFrame({"or": [1.5, 2.5]}, index=index)))
+    assert (len(head) > 1) is kept
+    assert body[1][-1] == "2.50"
+
+
+def test_an_unnamed_meaningful_index_gets_an_empty_header():
+    head, body = cells(to_html(pd.DataFrame({"or": [1.5]}, index=["problem_solving"])))
+    assert head == ["", "OR"] and body == [["problem_solving", "1.50"]]
+    head, _ = cells(to_html(pd.DataFrame({"or": [1.5]}, index=pd.Index(["x"], name="index"))))
+    assert head == ["Index", "OR"]  # an index really named "index" keeps its name
+
+
+def test_cells_are_aligned_by_kind():
+    from bs4 import BeautifulSoup
+
+    frame = pd.DataFrame({"n": [3], "flag": [True], "note": ["x"], "or": [1.5]})
+    soup = BeautifulSoup(to_html(frame), "html.parser")
+    assert [th["class"] for th in soup.select("thead th")] == [["lb-num"], ["lb-text"], ["lb-text"], ["lb-num"]]
+    assert [td["class"] for td in soup.select("tbody td")] == [["lb-num"], ["lb-text"], ["lb-text"], ["lb-num"]]
+
+
+def test_install_outside_a_notebook_does_nothing_and_inside_registers_the_renderer(monkeypatch):
+    import IPython
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)
+    assert install() is None
+    registered = {}
+
+    class Formatter:
+        def for_type(self, kind, function):
+            registered[kind] = function
+
+    class Shell:
+        display_formatter = type("DisplayFormatter", (), {"formatters": {"text/html": Formatter()}})()
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: Shell())
+    with pd.option_context("display.max_colwidth", 50):
+        install()
+        assert pd.get_option("display.max_colwidth") is None  # nothing truncated
+    frame = pd.DataFrame({"p": [0.0001]})
+    assert registered[pd.DataFrame](frame) == to_html(frame)
