@@ -65,7 +65,7 @@ TARGETS: dict[str, list[str]] = {
     "stats.penalised": ["tests/stats/test_penalised.py"],
     "stats.multiplicity": ["tests/stats/test_multiplicity.py"],
     "context.evidence": ["tests/context/test_evidence.py"],
-    "spec.validate": ["tests/spec/test_validate.py"],
+    "survey.validate": ["tests/survey/test_validate.py"],
     "survey.clean": ["tests/survey/test_clean.py"],
     "survey.derive": ["tests/survey/test_derive.py"],
     "survey.scoring": ["tests/survey/test_scoring.py"],

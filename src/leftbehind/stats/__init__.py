@@ -8,5 +8,4 @@
 ``multiplicity``                      Holm and Benjamini-Hochberg adjusted p-values.
 ``bootstrap_selection``               bootstrap stability of a whole backward elimination.
 ``estimable``                         why a model cannot be estimated, naming the variable.
-``study``                             one spec-driven analysis: prevalence, comparison, model, forest plot.
 """

@@ -19,7 +19,7 @@ from leftbehind.survey.derive import derive
 from leftbehind.core.errors import UserError
 from leftbehind.stats.estimable import collect_warnings, warning_summary
 from leftbehind.survey.scoring import alpha_by_factor, factor_scores
-from leftbehind.spec.validate import validate_export
+from leftbehind.survey.validate import validate_export
 
 HELP_CATEGORIES = ("none", "refused", "self_help", "professional")
 #: Fewer analysable questionnaires than this and nothing can be computed (Cronbach's alpha needs two).
