@@ -33,13 +33,14 @@ from statsmodels.stats.contingency_tables import Table2x2
 from leftbehind.paper.models import CATEGORICAL, COPING_FACTORS
 from leftbehind.stats.comparisons import compare_counts, compare_means
 from leftbehind.stats.prevalence import wilson_percent as wilson
+from leftbehind.survey.derive import LEVELS
 
 #: Subgroups of Tables 1, 2 and 4, in display order.
 SUBGROUPS = ["gender", "stage", "residence", "boarder", "only_child", "family", "father_edu", "mother_edu"]
 #: Coping scores of Tables 5-6: the seven factors, then the two composites.
 COPING_SCORES = COPING_FACTORS + ["problem_oriented", "emotion_oriented"]
-#: Help-seeking categories of Table 3, in the questionnaire's order.
-HELP_CATEGORIES = ["none", "refused", "self_help", "professional"]
+#: Help-seeking categories of Table 3, in the questionnaire's order (as the derived variable defines them).
+HELP_CATEGORIES = list(LEVELS["help_seeking"])
 #: Levels whose share (pooled) defines the direction of a multi-level comparison;
 #: default: every non-reference level pooled against the reference.
 FOCAL = {"stage": ["senior"]}
