@@ -13,20 +13,26 @@ class Facts:
 
     ``values`` are computed numbers and generated phrases (the page's tier unless ``tiers`` says otherwise);
     ``printed`` maps a glue key to a row of the page's published table (``(provenance key, as_text)``);
-    ``tables`` are the frames the chapter displays.
+    ``sources`` says where a published value was read; ``tables`` are the frames the chapter displays and
+    ``results`` any other objects its figures need (a fitted model, say).
     """
 
     values: dict[str, object] = field(default_factory=dict)
     tiers: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
     printed: dict[str, tuple[str, bool]] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    results: dict[str, object] = field(default_factory=dict)
 
-    def add(self, key: str, value, tier: str | None = None) -> None:
+    def add(self, key: str, value, tier: str | None = None, source: str | None = None) -> None:
+        """A computed fact (or, with ``tier="published"`` and its ``source``, a number read in a source)."""
         if key in self.values or key in self.printed:
             raise KeyError(f"fact {key!r} defined twice")
         self.values[key] = value
         if tier:
             self.tiers[key] = tier
+        if source:
+            self.sources[key] = source
 
     def add_printed(self, key: str, *, glue_key: str | None = None, as_text: bool = False) -> None:
         glue_key = glue_key or key
@@ -42,4 +48,4 @@ class Facts:
         for glue_key, (key, as_text) in self.printed.items():
             page.printed(key, published, glue_key=glue_key, as_text=as_text)
         for key, value in self.values.items():
-            page.glue(key, value, tier=self.tiers.get(key))
+            page.glue(key, value, tier=self.tiers.get(key), source=self.sources.get(key))
