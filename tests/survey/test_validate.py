@@ -184,7 +184,7 @@ def test_zero_decimals_are_dropped_only_from_whole_numbers(text, expected):
 
 import pandas as pd  # noqa: E402
 
-from leftbehind.spec.validate import read_export  # noqa: E402
+from leftbehind.survey.validate import read_export  # noqa: E402
 
 
 def test_a_column_repeated_in_an_excel_header_is_refused(tmp_path):
