@@ -99,3 +99,13 @@ def test_killed_in_reads_the_killed_mutants_of_one_module(mutation, tmp_path):
     path.write_text(json.dumps(runs))
     assert mutation.killed_in(path, "stats.a") == {(3, 4, "`1` -> `2`", "x = 1"), (4, 4, "`+` -> `-`", "x = 1")}
     assert mutation.killed_in(path, "stats.c") == set()
+
+
+def test_no_two_listed_equivalents_share_a_key():
+    # a key (module, line text, column, mutation) names every mutant with that text; a second row would silently
+    # replace the first one's reason
+    import csv
+
+    with (ROOT / "scripts" / "mutation_equivalents.csv").open(newline="", encoding="utf-8") as handle:
+        keys = [(r["module"], r["line_text"], r["column"], r["mutation"]) for r in csv.DictReader(handle)]
+    assert len(keys) == len(set(keys))
