@@ -391,3 +391,57 @@ def test_sort_order_when_neighbouring_sizes_share_values_of_a():
     sol = reconstruct_two_by_two(2.0, (1.0, 3.0), total=200, cases=60, exposed=sizes, decimals=0)
     pairs = list(zip((sol["a"] + sol["b"]).tolist(), sol["a"].tolist()))
     assert len(pairs) == 218 and pairs == _brute_force((2.0, 1.0, 3.0), 200, 60, sizes, 0)
+
+
+# --- Survivors of the second mutation run (issue 14, item 8): tables with no unexposed cases or no unexposed non-cases
+
+
+@pytest.mark.parametrize("cells", [(16, 14, 0, 10), (6, 24, 10, 0), (15, 15, 1, 9)])
+def test_tables_at_the_edge_of_the_margins_are_found(cells):
+    # c = 0 (every case exposed), d = 0 (every unexposed pupil a case) and c = 1: only the +0.5 method gives the first
+    # two a finite interval; each must be among the solutions, exactly as a plain search over every table finds them
+    a, b, c, d = cells
+    total, cases, n_exposed = a + b + c + d, a + c, a + b
+    printed = tuple(round(float(v), 1) for v in woolf_interval(a, b, c, d, correction=0.5))
+    sol = reconstruct_two_by_two(printed[0], printed[1:], total=total, cases=cases, exposed=range(1, total),
+                                 decimals=1, method="woolf_haldane")
+    expected = _brute_force(printed, total, cases, range(1, total), 1, correction=0.5)
+    assert (n_exposed, a) in expected
+    assert list(zip((sol["a"] + sol["b"]).tolist(), sol["a"].tolist())) == expected
+
+
+def test_split_parts_keep_the_solution_columns():
+    sol = _solutions([(10, 1), (11, 2), (30, 3)])
+    for part in split_at_largest_gap(sol):
+        assert list(part.columns) == list(sol.columns)
+
+
+def test_a_search_just_over_the_candidate_limit_is_refused():
+    from leftbehind.audit.reconstruction import tables_from_printed_shares
+
+    with pytest.raises(ValueError, match="200,001 candidate tables: too many"):  # 3 x 66,667 candidates
+        tables_from_printed_shares(n_exposed=2, n_unexposed=66_666, chi2=1.0, chi2_decimals=1)
+
+
+def test_chi2_of_a_table_with_an_empty_margin_is_missing():
+    from scipy.stats import chi2_contingency
+
+    from leftbehind.audit.reconstruction import pearson_chi2
+
+    for table in ([[0, 5], [0, 7]], [[0, 0], [3, 4]], [[5, 0], [7, 0]], [[3, 4], [0, 0]]):
+        assert np.isnan(pearson_chi2(table, False)) and np.isnan(pearson_chi2(table, True)), table
+    for table in ([[1, 5], [0, 7]], [[0, 1], [3, 4]]):  # a margin of one is not empty
+        assert pearson_chi2(table, False) == pytest.approx(chi2_contingency(np.array(table), correction=False)[0])
+
+
+def test_small_groups_and_a_whole_number_chi2_are_accepted():
+    from leftbehind.audit.reconstruction import tables_from_printed_shares
+
+    one = tables_from_printed_shares(n_exposed=1, n_unexposed=3)
+    assert list(zip(one["a"], one["c"])) == [(a, c) for a in range(2) for c in range(4)]
+    assert list(one.columns) == ["a", "b", "c", "d", "chi2_pearson", "chi2_yates", "pearson_matches",
+                                 "yates_matches", "consistent"]
+    assert one.index.tolist() == list(range(8))
+    whole = tables_from_printed_shares(n_exposed=20, n_unexposed=20, chi2=4.0, chi2_decimals=0, variant="pearson")
+    assert whole["consistent"].any()
+    assert (whole.loc[whole["consistent"], "chi2_pearson"].round(0) == 4.0).all()
