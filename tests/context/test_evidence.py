@@ -681,3 +681,23 @@ def test_recover_counts_outcome_codes_match_their_verdicts(table):
             assert verdict.endswith("tables fit every printed number")
         else:
             assert verdict.startswith(starts[outcome]), (outcome, verdict)
+
+
+# --- Survivors of a sampled mutation run (issue 14, item 8): wording generated from what the recovery found ---
+
+
+def test_recovery_verdict_says_which_group_sizes_are_missing():
+    from leftbehind.context.evidence import _recovery_verdict
+
+    assert _recovery_verdict({}, None, [], ["exposed"]) == (
+        "cannot_help", "cannot help: the exposed group size is not printed")
+    assert _recovery_verdict({}, None, [], ["exposed", "unexposed"])[1] == \
+        "cannot help: the exposed and unexposed group sizes are not printed"
+
+
+def test_span_of_candidate_counts():
+    from leftbehind.context.evidence import _span
+
+    assert _span([]) == "none"
+    assert _span([1234]) == "1,234"
+    assert _span([3, 4, 5]) == "3–5 (3)"
