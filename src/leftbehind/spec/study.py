@@ -40,6 +40,8 @@ from pathlib import Path
 import yaml
 
 from leftbehind.core.errors import UserError
+from leftbehind.release.suppression import DEFAULT_THRESHOLD as DEFAULT_DISCLOSURE_THRESHOLD
+from leftbehind.release.suppression import MIN_THRESHOLD as MIN_DISCLOSURE_THRESHOLD
 
 #: Data tiers a spec may declare.  Real data a user brings are never called synthetic.
 TIERS = {
@@ -54,7 +56,7 @@ DEFAULT_P_REMOVE = 0.10
 
 TOP_KEYS = {
     "study", "tier", "outcome", "group", "categorical", "continuous", "model_within", "p_remove",
-    "columns", "missing_values", "derived", "scales", "exclude", "labels",
+    "columns", "missing_values", "derived", "scales", "exclude", "labels", "disclosure",
 }
 
 MINIMAL_EXAMPLE = """\
@@ -204,6 +206,7 @@ class StudySpec:
     labels: dict = field(default_factory=dict)
     study: dict = field(default_factory=dict)
     outcome_label: str = ""
+    disclosure_threshold: int = DEFAULT_DISCLOSURE_THRESHOLD  # counts below this are suppressed in release outputs of real data
 
     @property
     def candidates(self) -> list[str]:
@@ -451,6 +454,21 @@ def _exclusions(r: _Reader, raw) -> tuple[Exclusion, ...]:
     return tuple(out)
 
 
+def _disclosure(r: _Reader, raw) -> int:
+    """``disclosure: {threshold: N}``: the smallest count published from real data (default 5, at least 3)."""
+    entry = r.mapping(raw, "disclosure")
+    r.known(entry, {"threshold"}, "disclosure")
+    value = entry.get("threshold", DEFAULT_DISCLOSURE_THRESHOLD)
+    if isinstance(value, bool) or not isinstance(value, int):
+        r.fail("disclosure.threshold", f"must be a whole number of respondents, got {_kind(value)}")
+    if value < MIN_DISCLOSURE_THRESHOLD:
+        r.fail("disclosure.threshold",
+               f"is {value}, below the minimum of {MIN_DISCLOSURE_THRESHOLD}: a published cell of one or two respondents lets "
+               f"each of them (and anyone who knows one of them) infer the other's answer; use "
+               f"{MIN_DISCLOSURE_THRESHOLD} or more (the default is {DEFAULT_DISCLOSURE_THRESHOLD})")
+    return value
+
+
 def parse_spec(raw, path: Path) -> StudySpec:
     """Check a spec already read from YAML (``path`` is used in messages and for relative files)."""
     r = _Reader(path)
@@ -518,6 +536,8 @@ def parse_spec(raw, path: Path) -> StudySpec:
         exclude=_exclusions(r, raw.get("exclude") or []),
         labels=labels,
         study=r.mapping(raw.get("study", {}) or {}, "study"),
+        disclosure_threshold=_disclosure(r, raw["disclosure"]) if raw.get("disclosure") is not None
+        else DEFAULT_DISCLOSURE_THRESHOLD,
     )
     if spec.label == spec.rest_label:
         r.fail("group.rest_label", f"must differ from group.label ({spec.label!r}): both name keys of the results")
