@@ -38,12 +38,17 @@ class Ledger:
         self.values: dict[tuple, int] = {}
         self.sums: list[tuple[tuple, list[tuple]]] = []
         self.cost: dict[tuple, float] = {}
-        self.extra: dict[tuple, int] = {}
+        self._texts: dict[str, pd.Series] = {}
+
+    def _text_column(self, column: str) -> pd.Series:
+        if column not in self._texts:
+            self._texts[column] = self.data[column].map(_text)
+        return self._texts[column]
 
     def _mask(self, key: tuple) -> pd.Series:
         mask = pd.Series(True, index=self.data.index)
         for column, level in key:
-            mask &= self.data[column].map(_text) == level
+            mask &= self._text_column(column) == level
         return mask
 
     def count(self, total: bool = False, **conditions) -> tuple:
@@ -61,7 +66,7 @@ class Ledger:
     def split(self, key: tuple, column: str, levels=None) -> dict[str, tuple]:
         """The counts of ``key`` by each level of ``column`` (every level in the data, plus blanks), summed to ``key``."""
         self.key(key)
-        present = [_text(v) for v in self.data[column].drop_duplicates()]
+        present = list(self._text_column(column).drop_duplicates())
         wanted = [str(v) for v in levels] if levels is not None else []
         names = wanted + sorted({p for p in present if p not in wanted})
         parts = {level: self.key(tuple(sorted((*key, (column, level))))) for level in names}

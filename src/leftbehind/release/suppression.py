@@ -21,7 +21,8 @@ row, a group size minus the other levels, the rows read minus the rows kept).
    integer arithmetic cannot either.)
 
 The cost of hiding a count is its value (small counts first, so little is lost);
-callers give totals a high cost so that cells are hidden before margins.  The
+callers give totals a high cost so that cells are hidden before margins.  Every
+sum that gives a count away in one subtraction is closed in the same round.  The
 loop ends because each round hides one more count, and with every count hidden
 nothing can be pinned (all sums have at least two unknown terms).
 
@@ -94,8 +95,11 @@ def _normalise(values: Mapping[Hashable, int], sums: Iterable[Sum]) -> list[tupl
 
 
 def ranges(values: Mapping[Hashable, int], sums: Iterable[Sum], hidden: set, threshold: int,
-           primary: set | None = None) -> dict[Hashable, tuple[float, float]]:
-    """For every hidden count, the smallest and largest value a reader can infer (see the module docstring)."""
+           primary: set | None = None, stop_at_pinned: bool = False) -> dict[Hashable, tuple[float, float]]:
+    """For every hidden count, the smallest and largest value a reader can infer (see the module docstring).
+
+    With ``stop_at_pinned``, return as soon as one count is pinned down (its range is then the last entry).
+    """
     from scipy.optimize import linprog
 
     sums = _normalise(values, sums)
@@ -133,6 +137,8 @@ def ranges(values: Mapping[Hashable, int], sums: Iterable[Sum], hidden: set, thr
             else:
                 extremes.append(sign * res.fun)
         out[k] = (extremes[0], extremes[1])
+        if stop_at_pinned and extremes[1] - extremes[0] < 0.5:
+            break
     return out
 
 
@@ -143,8 +149,6 @@ def pinned(values: Mapping[Hashable, int], sums: Iterable[Sum], hidden: set, thr
     First by the sums alone (a hidden count outside every direction the sums leave free; cheap), then, if
     none is, by the linear programs that also use the bounds (see :func:`ranges`).
     """
-    from scipy.linalg import null_space
-
     sums = _normalise(values, sums)
     unknown = sorted(hidden, key=repr)
     index = {k: i for i, k in enumerate(unknown)}
@@ -157,11 +161,15 @@ def pinned(values: Mapping[Hashable, int], sums: Iterable[Sum], hidden: set, thr
         if row.any():
             rows.append(row)
     if rows:
-        free = null_space(np.array(rows))
-        by_sums = [k for k in unknown if free.shape[1] == 0 or np.allclose(free[index[k]], 0, atol=1e-9)]
+        # a hidden count is fixed by the sums when its unit vector lies in their row space
+        _, singular, vh = np.linalg.svd(np.array(rows), full_matrices=False)
+        basis = vh[singular > 1e-9 * max(singular.max(), 1.0)]
+        reach = np.sqrt((basis ** 2).sum(axis=0))
+        by_sums = [k for k in unknown if reach[index[k]] > 1 - 1e-9]
         if by_sums:
             return by_sums
-    return [k for k, (lo, hi) in ranges(values, sums, hidden, threshold, primary).items() if hi - lo < 0.5]
+    found = ranges(values, sums, hidden, threshold, primary, stop_at_pinned=True)
+    return [k for k, (lo, hi) in found.items() if hi - lo < 0.5]
 
 
 def protect(values: Mapping[Hashable, int], sums: Iterable[Sum], threshold: int = DEFAULT_THRESHOLD,
@@ -188,7 +196,12 @@ def protect(values: Mapping[Hashable, int], sums: Iterable[Sum], threshold: int 
         recoverable = set(recoverable)
         containing = [(total, *parts) for total, parts in sums if recoverable & {total, *parts}]
         direct = [terms for terms in containing if sum(t in hidden for t in terms) == 1]  # a sum gives it away
-        candidates = {p for terms in (direct or containing) for p in terms if p not in hidden}
+        if direct:  # close every sum that gives a count away at once: its cheapest shown term
+            for terms in direct:
+                if sum(t in hidden for t in terms) == 1:
+                    hidden.add(min((t for t in terms if t not in hidden), key=lambda k: (cost.get(k, values[k]), order[k])))
+            continue
+        candidates = {p for terms in containing for p in terms if p not in hidden}
         if not candidates:  # recoverable only through a longer chain of sums: widen to every sum with a hidden count
             candidates = {p for total, parts in sums if hidden & {total, *parts}
                           for p in (total, *parts) if p not in hidden}
