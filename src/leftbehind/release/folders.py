@@ -90,7 +90,7 @@ def disclosure_text(section: dict, tier_text: str) -> str:
         lines.append(f"Suppressed cells: none (no published count was below {section['threshold']}, "
                      "and none had to be hidden to protect another).")
     lines += [f"  - {note}" for note in section["notes"]]
-    lines += ["", "Columns of the file the analysis does not use (never copied to any output): " +
+    lines += ["", "Identifying or unused columns, never copied to release/: " +
               (", ".join(section["identifiers_kept_out_of_release"]) or "none found"), "",
               "Check by hand before publishing:"]
     lines += [f"  - {item}" for item in section["check_by_hand"]]
