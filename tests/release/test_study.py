@@ -9,7 +9,7 @@ import pytest
 from leftbehind.release.study import release_study, small_cell_terms
 from leftbehind.release.suppression import COMPLEMENTARY, marker
 from leftbehind.spec.study import parse_spec
-from leftbehind.stats.study import analyse_study
+from leftbehind.survey.study import analyse_study
 from pathlib import Path
 
 SPEC = {

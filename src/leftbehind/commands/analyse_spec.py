@@ -153,8 +153,8 @@ def contract_tier() -> tuple[str, str]:
 
 def run(args) -> int:
     from leftbehind.spec import load_spec
-    from leftbehind.stats.study import analyse_study
     from leftbehind.survey.prepare import read_table
+    from leftbehind.survey.study import analyse_study
 
     start = time.perf_counter()
     spec = load_spec(args.spec)

@@ -72,7 +72,7 @@ def small_cell_terms(data: pd.DataFrame, spec, model: dict, threshold: int) -> d
 
 
 def release_study(result, threshold: int | None = None) -> Release:
-    """The release version of a :class:`leftbehind.stats.study.StudyResult` (see the module docstring)."""
+    """The release version of a :class:`leftbehind.survey.study.StudyResult` (see the module docstring)."""
     spec = result.spec
     t = spec.disclosure_threshold if threshold is None else threshold
     data = result.prepared.data.copy()
