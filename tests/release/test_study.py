@@ -79,3 +79,24 @@ def test_the_release_summary_carries_no_exact_small_count(released):
     text = repr(release.summary)
     assert "'events'" in text and release.summary["n_analysed"] == result.prepared.n_analysed
     assert release.suppressed["comparison.csv"] >= 4
+
+
+def test_view_and_facts_follow_the_release(released):
+    from leftbehind.release.study import comparison_view, release_facts
+
+    result, release = released
+    view = comparison_view(release, result.spec)
+    row = view[view["level"] == "C"].iloc[0]
+    assert row["left-behind"] in ("<5", "x") and row["p"] == "x"
+    assert any("%" in v for v in view["others"])
+    facts = release_facts(release)
+    assert facts["threshold"] == 5 and facts["n_suppressed"] == sum(release.suppressed.values())
+    assert facts["suppressed_text"].startswith(f"{facts['n_suppressed']:,} cells were suppressed (")
+    quiet = release_study(result, threshold=3)
+    assert release_facts(quiet)["n_suppressed"] <= facts["n_suppressed"]
+
+
+def test_no_suppression_gives_the_none_wording():
+    from leftbehind.release.study import Release, release_facts
+
+    assert release_facts(Release(5, {}, {}, {}))["suppressed_text"] == "no cell had to be suppressed"
