@@ -68,14 +68,6 @@ def write_pipeline_outputs(result, out_dir: Path) -> None:
     plt.close(fig)
 
 
-def read_columns(args, result) -> list[str]:
-    """Identifying columns kept out of release/: the contract's IDs and any column outside the codebook."""
-    prefix = "dropped column(s) not in the codebook, not carried into any output: "
-    extra = [c for line in result.log if line.startswith(prefix) for c in line[len(prefix):].split(", ")]
-    ids = [c for c in ("response_id", "school_id") if c in result.analysis.columns]
-    return ids + extra
-
-
 def run(args) -> int:
     if getattr(args, "spec", None) is not None:
         from leftbehind.commands import analyse_spec
@@ -117,11 +109,11 @@ def run(args) -> int:
             progress(f"{len(added['warnings'])} kind(s) of numerical warning were caught; see run_log.txt")
         (out / "run_log.txt").write_text("\n".join(log) + "\n", encoding="utf-8")
         if real:
-            from leftbehind.release.write import write_contract_release
+            from leftbehind.paper.release_write import write_contract_release
 
             progress("real data: suppressing small cells for release/")
             (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-            summary = write_contract_release(result, built, top, tier, data_text, options, read_columns(args, result))
+            summary = write_contract_release(result, built, top, tier, data_text, options)
             progress(f"real data: publish only {args.out / 'release'} (read disclosure.txt); "
                      f"{args.out / 'restricted'} holds row-level data and exact tables -- do not share it")
     if args.json:

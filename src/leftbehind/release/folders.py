@@ -3,7 +3,7 @@
 For real data, ``analyse`` splits its outputs in two:
 
 * ``release/``: tables and figures meant for publication, with small cells suppressed
-  (:mod:`leftbehind.release.study`, :mod:`leftbehind.release.contract`), and ``disclosure.txt``;
+  (:mod:`leftbehind.release.study`, :mod:`leftbehind.paper.release_tables`), and ``disclosure.txt``;
 * ``restricted/``: the row-level analysis dataset, the exact tables, the run log --
   for the research team under the study's ethics approval and data agreement only.
 

@@ -197,3 +197,38 @@ def release_study(result, threshold: int | None = None) -> Release:
     if small:
         notes.append(f"{len(small)} model term(s) suppressed (estimated from a small cell): {', '.join(small)}")
     return Release(t, tables, summary, model, {k: v for k, v in suppressed.items() if v}, notes)
+
+
+def _shown(value, decimals: int | None = None) -> str:
+    if isinstance(value, str):
+        return value
+    return f"{int(value):,}" if decimals is None else f"{value:.{decimals}f}"
+
+
+def comparison_view(release: Release, spec) -> pd.DataFrame:
+    """The release comparison for reading: "n (%)" per level and group, or the marker; the test's p."""
+    from leftbehind.presentation.tables import format_p
+
+    table = release.tables["comparison.csv"]
+    rows = []
+    for _, r in table[table["level"] != "mean (SD)"].iterrows():
+        cells = []
+        for g in (spec.label, spec.rest_label):
+            n, pct = r[f"{g} n"], r[f"{g} %"]
+            cells.append(_shown(n) if isinstance(pct, str) else f"{_shown(n)} ({pct:.1f} %)")
+        rows.append({"variable": r["label"], "level": r["level"], spec.label: cells[0], spec.rest_label: cells[1],
+                     "p": r["p"] if isinstance(r["p"], str) else format_p(r["p"])})
+    return pd.DataFrame(rows)
+
+
+def release_facts(release: Release) -> dict:
+    """What a page says about one release: the threshold, how many cells were suppressed, and where (as words)."""
+    total = int(sum(release.suppressed.values()))
+    where = ", ".join(f"{n:,} in {name}" for name, n in release.suppressed.items())
+    return {
+        "threshold": release.threshold,
+        "n_suppressed": total,
+        "suppressed_text": ("no cell had to be suppressed" if total == 0 else
+                            f"{total:,} cell{'s were' if total != 1 else ' was'} suppressed ({where})"),
+        "n_terms_suppressed": len(release.model.get("suppressed_terms", {})),
+    }

@@ -26,7 +26,7 @@ sum that gives a count away in one subtraction is closed in the same round.  The
 loop ends because each round hides one more count, and with every count hidden
 nothing can be pinned (all sums have at least two unknown terms).
 
-Pure: no files, no pandas.  Keys are any hashable values.
+Pure: no files, no pandas (the default and minimum thresholds are the study spec's).  Keys are any hashable values.
 """
 
 from __future__ import annotations
@@ -36,10 +36,8 @@ from typing import Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-#: Counts below this are hidden unless the study spec says otherwise (``disclosure: {threshold: N}``).
-DEFAULT_THRESHOLD = 5
-#: The smallest threshold a spec may set: with 2, a published cell of two lets each member infer the other's answer.
-MIN_THRESHOLD = 3
+from leftbehind.spec.study import DEFAULT_DISCLOSURE_THRESHOLD as DEFAULT_THRESHOLD  # one definition, in the spec
+from leftbehind.spec.study import MIN_DISCLOSURE_THRESHOLD as MIN_THRESHOLD
 
 Sum = tuple[Hashable, Sequence[Hashable]]  # (total, parts): total = sum of parts
 

@@ -40,8 +40,6 @@ from pathlib import Path
 import yaml
 
 from leftbehind.core.errors import UserError
-from leftbehind.release.suppression import DEFAULT_THRESHOLD as DEFAULT_DISCLOSURE_THRESHOLD
-from leftbehind.release.suppression import MIN_THRESHOLD as MIN_DISCLOSURE_THRESHOLD
 
 #: Data tiers a spec may declare.  Real data a user brings are never called synthetic.
 TIERS = {
@@ -51,6 +49,10 @@ TIERS = {
 }
 #: Tier when a spec does not say: data a user brings are real.
 DEFAULT_TIER = "real"
+#: Counts below this are not published from real data unless the spec sets ``disclosure: {threshold: N}``.
+DEFAULT_DISCLOSURE_THRESHOLD = 5
+#: The smallest threshold a spec may set: with 2, a published cell of two lets each member infer the other's answer.
+MIN_DISCLOSURE_THRESHOLD = 3
 #: Backward elimination's removal probability (SPSS default), as in the book.
 DEFAULT_P_REMOVE = 0.10
 

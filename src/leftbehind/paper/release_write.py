@@ -12,11 +12,17 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 
 from leftbehind.release import folders
-from leftbehind.release.contract import release_tables
+from leftbehind.paper.release_tables import release_tables
 
 
-def write_contract_release(result, built: dict, top: Path, tier: str, data_text: str, options,
-                           identifiers: list[str]) -> dict:
+def identifying_columns(result) -> list[str]:
+    """Identifying columns kept out of release/: the contract's IDs and any column outside the codebook."""
+    prefix = "dropped column(s) not in the codebook, not carried into any output: "
+    extra = [c for line in result.log if line.startswith(prefix) for c in line[len(prefix):].split(", ")]
+    return [c for c in ("response_id", "school_id") if c in result.analysis.columns] + extra
+
+
+def write_contract_release(result, built: dict, top: Path, tier: str, data_text: str, options) -> dict:
     from leftbehind.core.paths import data_dir
     from leftbehind.paper import models, tables
     from leftbehind.paper.report import MODEL_TITLES
@@ -24,6 +30,7 @@ def write_contract_release(result, built: dict, top: Path, tier: str, data_text:
     from leftbehind.spec import load_spec
     from leftbehind.survey.clean import exclusions_by_reason
 
+    identifiers = identifying_columns(result)
     threshold = load_spec(data_dir() / "specs" / "yingshan.yaml").disclosure_threshold
     out = Path(top) / folders.RELEASE
     out.mkdir(parents=True, exist_ok=True)
