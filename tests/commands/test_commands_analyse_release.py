@@ -139,3 +139,20 @@ def test_real_contract_run_releases_suppressed_tables_without_identifiers(tmp_pa
     assert not any(f",{value}," in text for value in ids["school_id"].unique())
     summary = json.loads((tmp_path / "s.json").read_text())
     assert summary["disclosure"]["threshold"] == 5 and summary["disclosure"]["suppressed_total"] > 0
+
+
+def test_a_failure_while_suppressing_writes_nothing(tmp_path, capsys, monkeypatch):
+    """The release is written inside the run's atomic folder: if it fails, neither folder appears."""
+    import leftbehind.paper.release_write as release_write
+    from leftbehind.__main__ import main
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("simulated failure while suppressing")
+
+    monkeypatch.setenv("LEFTBEHIND_ROOT", str(repo_with_tier(tmp_path, "real")))
+    monkeypatch.setattr(release_write, "release_tables", broken)
+    out = tmp_path / "new" / "out"
+    code = main(["analyse", str(EXAMPLE), "--out", str(out), "--json", str(tmp_path / "s.json")])
+    text = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in text and "simulated failure" in text
+    assert not (tmp_path / "new").exists() and not (tmp_path / "s.json").exists()
