@@ -57,3 +57,12 @@ def test_small_cell_terms_and_identifiers(example):
     if table7 is not None and release["suppressed_terms"].get("nssi_lbc"):
         assert (table7.loc[list(release["suppressed_terms"]["nssi_lbc"]), "or"] == "x").all()
     assert identifying_columns(result)[:2] == ["response_id", "school_id"]
+
+
+def test_a_test_is_hidden_only_when_its_own_table_hides_a_cell(example):
+    _, _, release = example
+    for name in ("table5_gender_in_lbc", "table5_lbc_vs_nlbc", "table6_nssi_in_lbc", "table6_professional_in_lbc_nssi"):
+        own = release["tables"][f"{name}.csv"].isin(MARKS).any().any()
+        tests = release["tables"].get(f"{name}_tests.csv")
+        if tests is not None:
+            assert tests.isin(MARKS).any().any() == own, name

@@ -182,7 +182,7 @@ def release_tables(analysis: pd.DataFrame, built: dict, threshold: int) -> dict:
                 table[[f"{prefix}_mean", f"{prefix}_sd"]] = HIDDEN
         if any(small):
             table[["t", "df", "p", "cohens_d"]] = HIDDEN
-            dirty_variables.setdefault(name.split("_")[0], set()).add("all")
+            dirty_variables.setdefault(name, set()).add("all")  # its own tests only
         tables[f"{name}.csv"] = table
     cascade_hidden = False
     if built.get("cascade") is not None:
@@ -219,8 +219,8 @@ def release_tables(analysis: pd.DataFrame, built: dict, threshold: int) -> dict:
         numeric = [c for c in ("difference", "statistic", "df", "p", "odds_ratio", "or_ci_low", "or_ci_high", "or",
                                "ci_low", "ci_high", "cohens_d") if c in table]
         dirty = set()
-        for prefix, variables in dirty_variables.items():
-            if prefix in (name, name.split("_")[0]):
+        for table_name, variables in dirty_variables.items():
+            if table_name == name:
                 dirty |= variables
         for i, r in table.iterrows():
             comparison = str(r.get("comparison", ""))
