@@ -13,6 +13,7 @@ Subpackages, in the direction data flows:
 ``plots``         figures.
 ``presentation``  what reaches a reader: glue, tables, the numbers manifest, vocabulary, result-driven wording.
 ``chapters``      a chapter's glued facts and tables from one tested function.
+``release``       what may leave the research team when data are real: small-cell suppression, release/ and restricted/.
 ``commands``      ``python -m leftbehind`` subcommands.
 
 Each module holds one idea; see the module docstrings.

@@ -48,9 +48,12 @@ def test_minimal_spec_exactly_as_written(tmp_path):
         assert set(term) >= {"or", "ci_low", "ci_high"}
         assert key in ("age", "sleep_hours") or key.startswith(("sex[", "grade["))
         assert ".0]" not in key
-    for name in OUTPUTS:
-        assert (tmp_path / "out" / name).exists(), name
-    text = " ".join((tmp_path / "out" / n).read_text() for n in OUTPUTS if n.endswith((".csv", ".txt", ".json")))
+    for name in OUTPUTS:  # real data: the exact outputs are restricted, the suppressed ones released
+        assert (tmp_path / "out" / "restricted" / name).exists(), name
+        if name not in ("analysis.csv", "run_log.txt"):
+            assert (tmp_path / "out" / "release" / name).exists(), name
+    assert not (tmp_path / "out" / "release" / "analysis.csv").exists()
+    text = " ".join(p.read_text() for p in (tmp_path / "out").rglob("*") if p.suffix in (".csv", ".txt", ".json"))
     assert "synthetic" not in text.lower()
 
 
@@ -75,7 +78,7 @@ def test_model_that_cannot_be_fitted_is_reported_not_a_traceback(tmp_path):
     done = cli("analyse", tmp_path / "survey.csv", "--spec", spec, "--out", tmp_path / "out")
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert "model not estimable: grade: the reference level 7 does not occur" in done.stderr
-    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    summary = json.loads((tmp_path / "out" / "release" / "summary.json").read_text())
     assert summary["model"]["estimable"] is False and summary["model"]["variable"] == "grade"
     assert "prevalence" in summary and summary["figures"]["forest.png"].startswith("No forest plot")
 

@@ -160,3 +160,22 @@ def test_parse_spec_rejects_a_list():
 def test_the_repository_specs_load(name):
     spec = load_spec(ROOT / "data" / "specs" / f"{name}.yaml")
     assert spec.tier in ("real", "synthetic") and spec.tier_declared
+
+
+def test_disclosure_threshold_defaults_to_5_and_can_be_raised(tmp_path):
+    raw = yaml.safe_load(ISSUE_MINIMAL)
+    assert parse_spec(dict(raw), tmp_path / "s.yaml").disclosure_threshold == 5
+    assert parse_spec({**raw, "disclosure": {"threshold": 10}}, tmp_path / "s.yaml").disclosure_threshold == 10
+    assert parse_spec({**raw, "disclosure": {"threshold": 3}}, tmp_path / "s.yaml").disclosure_threshold == 3
+
+
+@pytest.mark.parametrize("value, words", [(2, "below the minimum of 3"), (0, "below the minimum of 3"),
+                                          ("five", "whole number"), (4.5, "whole number"), (True, "whole number")])
+def test_disclosure_threshold_errors_name_file_and_key(tmp_path, value, words):
+    raw = {**yaml.safe_load(ISSUE_MINIMAL), "disclosure": {"threshold": value}}
+    with pytest.raises(SpecError) as err:
+        parse_spec(raw, tmp_path / "s.yaml")
+    assert str(tmp_path / "s.yaml") in str(err.value) and "disclosure.threshold" in str(err.value)
+    assert words in str(err.value)
+    with pytest.raises(SpecError, match="unknown key"):
+        parse_spec({**yaml.safe_load(ISSUE_MINIMAL), "disclosure": {"minimum": 5}}, tmp_path / "s.yaml")

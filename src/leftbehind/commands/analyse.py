@@ -8,6 +8,12 @@ nothing and exits 2.  A valid file always gets every table that can be computed;
 a model that cannot be estimated is reported as "not estimable" with the reason
 and what to do (``--drop`` / ``--merge``).  Outputs are written into a temporary
 folder beside DIR and moved into place only when the run succeeds.
+
+When the Yingshan spec declares the data real (``tier: real`` in
+``data/specs/yingshan.yaml``), the exact outputs go to ``DIR/restricted/`` and the
+tables and figures meant for publication, with small cells suppressed, to
+``DIR/release/`` with ``disclosure.txt`` (:mod:`leftbehind.release`); ``--json``
+then receives the release summary.  Synthetic data keep the flat layout.
 """
 
 from __future__ import annotations
@@ -79,12 +85,15 @@ def run(args) -> int:
     for line in result.log:
         if line.startswith(("read", "dropped")):
             progress(line)
-    with atomic_output_dir(args.out) as out, collect_warnings() as stray:
+    real = tier == "real"
+    with atomic_output_dir(args.out) as top, collect_warnings() as stray:
+        out = top / "restricted" if real else top
         progress(f"writing the analysis dataset and the flow to {args.out}")
         write_pipeline_outputs(result, out)
         summary = result.summary()
         progress("computing tables 1-8 and the models")
-        added = write_analysis_outputs(result.analysis, out, options, data=data_text)
+        added = write_analysis_outputs(result.analysis, out, options, data=data_text, keep_built=True)
+        built = added.pop("_built")
         messages = added.pop("_messages")
         summary.update(added)
         summary["model_options"] = options.describe()
@@ -99,6 +108,14 @@ def run(args) -> int:
         if added["warnings"]:
             progress(f"{len(added['warnings'])} kind(s) of numerical warning were caught; see run_log.txt")
         (out / "run_log.txt").write_text("\n".join(log) + "\n", encoding="utf-8")
+        if real:
+            from leftbehind.paper.release_write import write_contract_release
+
+            progress("real data: suppressing small cells for release/")
+            (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+            summary = write_contract_release(result, built, top, tier, data_text, options)
+            progress(f"real data: publish only {args.out / 'release'} (read disclosure.txt); "
+                     f"{args.out / 'restricted'} holds row-level data and exact tables -- do not share it")
     if args.json:
         write_text_atomically(args.json, json.dumps(summary, indent=2, sort_keys=False) + "\n")
     progress(f"done in {time.perf_counter() - start:.1f} s")

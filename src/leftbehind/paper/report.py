@@ -115,12 +115,13 @@ def not_estimable_lines(built: dict) -> list[str]:
 
 
 def write_analysis_outputs(analysis: pd.DataFrame, out_dir: Path, options: models.ModelOptions | None = None,
-                           data: str = "synthetic cohort") -> dict:
+                           data: str = "synthetic cohort", keep_built: bool = False) -> dict:
     """Write every table (CSV) and figure (PNG) that can be computed into ``out_dir``; return the JSON additions.
 
     Models that cannot be estimated are listed, with the reason, the variable and what to do, in
     ``models_not_estimable.csv`` and under ``models`` in the returned dict (``"estimable": false``).
     ``data`` names the data (their tier) in the figures and alt text: "synthetic cohort" or "real survey data".
+    With ``keep_built`` the computed tables come back under ``"_built"`` (for the release version of real data).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -157,7 +158,7 @@ def write_analysis_outputs(analysis: pd.DataFrame, out_dir: Path, options: model
     records = {name: models.json_record(m) for name, m in built["models"].items()}
     for name, err in built["not_estimable"].items():
         records[name] = not_estimable_record(MODEL_OUTCOMES[name], err.problems, err.n, err.events)
-    return {
+    out = {
         "models": {name: records[name] for name in MODEL_TITLES},
         "tables": written_tables,
         "figures": figures,
@@ -166,6 +167,9 @@ def write_analysis_outputs(analysis: pd.DataFrame, out_dir: Path, options: model
         "warnings": built["warnings"],
         "_messages": not_estimable_lines(built),
     }
+    if keep_built:
+        out["_built"] = built
+    return out
 
 
 def claims_view(tests: pd.DataFrame, claimed_only: bool = False) -> pd.DataFrame:

@@ -49,12 +49,16 @@ TIERS = {
 }
 #: Tier when a spec does not say: data a user brings are real.
 DEFAULT_TIER = "real"
+#: Counts below this are not published from real data unless the spec sets ``disclosure: {threshold: N}``.
+DEFAULT_DISCLOSURE_THRESHOLD = 5
+#: The smallest threshold a spec may set: with 2, a published cell of two lets each member infer the other's answer.
+MIN_DISCLOSURE_THRESHOLD = 3
 #: Backward elimination's removal probability (SPSS default), as in the book.
 DEFAULT_P_REMOVE = 0.10
 
 TOP_KEYS = {
     "study", "tier", "outcome", "group", "categorical", "continuous", "model_within", "p_remove",
-    "columns", "missing_values", "derived", "scales", "exclude", "labels",
+    "columns", "missing_values", "derived", "scales", "exclude", "labels", "disclosure",
 }
 
 MINIMAL_EXAMPLE = """\
@@ -204,6 +208,7 @@ class StudySpec:
     labels: dict = field(default_factory=dict)
     study: dict = field(default_factory=dict)
     outcome_label: str = ""
+    disclosure_threshold: int = DEFAULT_DISCLOSURE_THRESHOLD  # counts below this are suppressed in release outputs of real data
 
     @property
     def candidates(self) -> list[str]:
@@ -451,6 +456,21 @@ def _exclusions(r: _Reader, raw) -> tuple[Exclusion, ...]:
     return tuple(out)
 
 
+def _disclosure(r: _Reader, raw) -> int:
+    """``disclosure: {threshold: N}``: the smallest count published from real data (default 5, at least 3)."""
+    entry = r.mapping(raw, "disclosure")
+    r.known(entry, {"threshold"}, "disclosure")
+    value = entry.get("threshold", DEFAULT_DISCLOSURE_THRESHOLD)
+    if isinstance(value, bool) or not isinstance(value, int):
+        r.fail("disclosure.threshold", f"must be a whole number of respondents, got {_kind(value)}")
+    if value < MIN_DISCLOSURE_THRESHOLD:
+        r.fail("disclosure.threshold",
+               f"is {value}, below the minimum of {MIN_DISCLOSURE_THRESHOLD}: a published cell of one or two respondents lets "
+               f"each of them (and anyone who knows one of them) infer the other's answer; use "
+               f"{MIN_DISCLOSURE_THRESHOLD} or more (the default is {DEFAULT_DISCLOSURE_THRESHOLD})")
+    return value
+
+
 def parse_spec(raw, path: Path) -> StudySpec:
     """Check a spec already read from YAML (``path`` is used in messages and for relative files)."""
     r = _Reader(path)
@@ -518,6 +538,8 @@ def parse_spec(raw, path: Path) -> StudySpec:
         exclude=_exclusions(r, raw.get("exclude") or []),
         labels=labels,
         study=r.mapping(raw.get("study", {}) or {}, "study"),
+        disclosure_threshold=_disclosure(r, raw["disclosure"]) if raw.get("disclosure") is not None
+        else DEFAULT_DISCLOSURE_THRESHOLD,
     )
     if spec.label == spec.rest_label:
         r.fail("group.rest_label", f"must differ from group.label ({spec.label!r}): both name keys of the results")
