@@ -56,7 +56,7 @@ SEPARATION_SE = 10.0
 #: Candidate variables in the order they enter the full model.
 CANDIDATES = list(CATEGORICAL) + COPING_FACTORS
 #: From this many rows on, the elimination uses the fast fits (:mod:`leftbehind.stats.stepwise_fast`, equal to
-#: statsmodels' to 1e-8 by its tests) on one BLAS thread; below it statsmodels' own fits take seconds.
+#: statsmodels' to 1e-8 by its tests); below it statsmodels' own fits take seconds.  Both run on one BLAS thread.
 FAST_FROM_ROWS = 20_000
 
 #: Readable names of the seven coping factors and of the model terms, from the one vocabulary
@@ -271,11 +271,9 @@ def fit_backward(data: pd.DataFrame, outcome: str, source: str = "analysis datas
         raise NotEstimable(problems, n, events)
     with collect_warnings() as caught:
         try:
-            if n >= FAST_FROM_ROWS:
-                with single_threaded_blas():
-                    result = backward_lr_fast(design, y.to_numpy(dtype=float), blocks)
-            else:
-                result = backward_lr(design, y.to_numpy(dtype=float), blocks)
+            with single_threaded_blas():  # small matrix products: OpenBLAS's threads only contend for the cores
+                eliminate = backward_lr_fast if n >= FAST_FROM_ROWS else backward_lr
+                result = eliminate(design, y.to_numpy(dtype=float), blocks)
             coefficients = coefficient_table(result)
         except (RuntimeError, ValueError, np.linalg.LinAlgError) as err:
             raise NotEstimable([Problem(
