@@ -24,7 +24,6 @@ from scipy import stats
 
 from leftbehind.core.errors import UserError
 from leftbehind.stats.estimable import LOW_EPV, NotEstimable, Problem, check_logistic, collect_warnings, rank_problems, warning_summary
-from leftbehind.plots.figures import OKABE_ITO, show_figure
 from leftbehind.stats.fast_logit import single_threaded_blas
 from leftbehind.stats.stepwise import EliminationResult, backward_lr
 from leftbehind.stats.stepwise_fast import backward_lr_fast
@@ -373,6 +372,8 @@ def forest_plot(model: dict, title: str, data: str = "synthetic cohort"):
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
+    from leftbehind.plots.figures import OKABE_ITO
+
     table = terms_table(model)
     order = table.sort_values("or")
     from leftbehind.plots.figures import MAX_WIDTH_IN, wrap
@@ -411,6 +412,8 @@ def forest_plot(model: dict, title: str, data: str = "synthetic cohort"):
 
 def show_forest(model: dict, title: str, caption: str = "", tier: str | None = None):
     """Display :func:`forest_plot` through :func:`leftbehind.plots.figures.show_figure` (``tier`` written inside it)."""
+    from leftbehind.plots.figures import show_figure
+
     fig, alt = forest_plot(model, title)
     return show_figure(fig, alt, caption, tier=tier)
 
