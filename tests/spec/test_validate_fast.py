@@ -127,6 +127,17 @@ def test_plain_line_check_matches_a_line_by_line_reading():
     numeric = np.array([False, True, True])
     body = b"".join(b"a%d,%d,%d.0\n" % (i, i % 7, i % 3) for i in range(1000))
     for chunk in (7, 64, 1000, 1 << 20):
-        assert readers.plain_lines(body, 3, numeric, chunk=chunk) == 1000
+        assert readers.plain_lines(body, 3, numeric, chunk=chunk) == (1000, True)
     assert readers.plain_lines(body + b"x,1,2,3\n", 3, numeric, chunk=64) is None
     assert readers.plain_lines(body.replace(b",5,", b",5x,", 1), 3, numeric, chunk=64) is None
+
+
+@pytest.mark.parametrize("school", [" S1", "S1 ", "S1\t", "\u3000S1", "S1\u00a0", "学校"])
+def test_text_cells_with_edge_whitespace_are_stripped_on_both_paths(tmp_path, monkeypatch, school):
+    rows = [valid_row(i) for i in range(1, 5)]
+    rows[1]["school_id"] = school
+    rows[2]["response_id"] = " R3 "
+    path = write_rows(tmp_path / "x.csv", rows)
+    assert took_fast_path(path)
+    result = same(path, monkeypatch)
+    assert result.data["response_id"].tolist()[2] == "R3"

@@ -153,7 +153,7 @@ def _check_texts(table: pd.DataFrame, codebook: Codebook, path) -> None:
 def _validate_plain(fast, codebook: Codebook, path) -> pd.DataFrame:
     """The fast path's checks, in the text path's order and with its messages (no cell can be text in a
     number column here: such a file is not plain)."""
-    texts = fast.texts.apply(lambda s: s.str.strip())
+    texts = fast.texts if fast.trimmed else fast.texts.apply(lambda s: s.str.strip())
     _check_texts(texts, codebook, path)
     columns = {}
     for column in codebook.columns:

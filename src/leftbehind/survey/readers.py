@@ -208,16 +208,19 @@ CHECK_CHUNK = 1 << 24
 @dataclass
 class FastCsv:
     """A plain CSV read with its number columns as floats: ``header`` as the text path reads it (stripped),
-    ``texts`` the text columns (as text, unstripped), ``numbers`` the number columns (float32, NaN = blank)."""
+    ``texts`` the text columns (as text, unstripped), ``numbers`` the number columns (float32, NaN = blank);
+    ``trimmed``: no text cell has surrounding whitespace, so stripping them would change nothing."""
 
     header: list[str]
     texts: pd.DataFrame
     numbers: pd.DataFrame
     info: ReadInfo
+    trimmed: bool = False
 
 
-def _plain_chunk(a: np.ndarray, ncol: int, numeric: np.ndarray) -> int | None:
-    """Data lines in chunk ``a`` (whole lines) if it is plain (see above), else ``None``.
+def _plain_chunk(a: np.ndarray, ncol: int, numeric: np.ndarray) -> tuple[int, bool] | None:
+    """``(data lines, trimmed)`` for chunk ``a`` (whole lines) if it is plain (see above), else ``None``;
+    ``trimmed``: no text cell starts or ends with whitespace (or a non-ASCII byte), so stripping changes nothing.
 
     Works on the delimiters, not on every byte: ``delims`` are the positions of commas and newlines, so
     field ``j`` of the chunk spans ``delims[j-1]+1 .. delims[j]`` and sits in column ``j % ncol``.
@@ -245,13 +248,16 @@ def _plain_chunk(a: np.ndarray, ncol: int, numeric: np.ndarray) -> int | None:
     where = np.searchsorted(delims, np.flatnonzero(other))
     if in_number[where].any():
         return None
+    filled = ~in_number & (ends > starts)  # does a text cell start or end with a byte str.strip() might remove?
+    edge = np.concatenate([a[starts[filled]], a[ends[filled] - 1]])
+    trimmed = not ((edge <= 32) | (edge >= 128)).any()
     dots = np.flatnonzero(a == 46)
     dot_field = np.searchsorted(delims, dots)
     keep = in_number[dot_field]
     dots, dot_field = dots[keep], dot_field[keep]
     length = ends - starts
     if not dots.size:
-        return None if (length[in_number] >= 10).any() else lines
+        return None if (length[in_number] >= 10).any() else (lines, trimmed)
     if np.unique(dot_field).size < dot_field.size:  # two dots in one field
         return None
     head = dots - starts[dot_field]
@@ -262,13 +268,13 @@ def _plain_chunk(a: np.ndarray, ncol: int, numeric: np.ndarray) -> int | None:
     whole[dot_field] = head
     if (head == 0).any() or (tail == 0).any() or (tail_zeros != tail).any() or (whole[in_number] >= 10).any():
         return None
-    return lines
+    return lines, trimmed
 
 
-def plain_lines(body: bytes, ncol: int, numeric: np.ndarray, chunk: int = CHECK_CHUNK) -> int | None:
-    """The number of data lines of ``body`` (UTF-8 bytes after the header line) if it is plain, else ``None``."""
+def plain_lines(body: bytes, ncol: int, numeric: np.ndarray, chunk: int = CHECK_CHUNK) -> tuple[int, bool] | None:
+    """``(data lines, trimmed)`` of ``body`` (UTF-8 bytes after the header line) if it is plain, else ``None``."""
     arr = np.frombuffer(body, dtype=np.uint8)
-    total, start = 0, 0
+    total, trimmed, start = 0, True, 0
     while start < arr.size:
         stop = min(start + chunk, arr.size)
         if stop < arr.size:
@@ -276,12 +282,13 @@ def plain_lines(body: bytes, ncol: int, numeric: np.ndarray, chunk: int = CHECK_
             if cut < 0:
                 cut = body.find(b"\n", stop)
             stop = arr.size if cut < 0 else cut + 1
-        lines = _plain_chunk(arr[start:stop], ncol, numeric)
-        if lines is None:
+        checked = _plain_chunk(arr[start:stop], ncol, numeric)
+        if checked is None:
             return None
-        total += lines
+        total += checked[0]
+        trimmed &= checked[1]
         start = stop
-    return total
+    return (total, trimmed) if total else None
 
 
 def read_plain_csv(path, number_columns: set[str], text_columns: set[str],
@@ -312,9 +319,10 @@ def read_plain_csv(path, number_columns: set[str], text_columns: set[str],
     if len(set(header)) < len(header):
         return None
     numeric = np.array([name in number_columns for name in header])
-    lines = plain_lines(data[newline + 1:], len(header), numeric)
-    if not lines:
+    checked = plain_lines(data[newline + 1:], len(header), numeric)
+    if checked is None:
         return None
+    lines, trimmed = checked
     wanted = [i for i, name in enumerate(header) if name in number_columns or name in text_columns]
     table = pd.read_csv(
         io.BytesIO(data), encoding="utf-8", usecols=wanted, keep_default_na=False,
@@ -330,4 +338,5 @@ def read_plain_csv(path, number_columns: set[str], text_columns: set[str],
         texts=table[[c for c in names if c in text_columns]],
         numbers=table[[c for c in names if c in number_columns]],
         info=ReadInfo("csv", encoding=used),
+        trimmed=trimmed,
     )
