@@ -42,7 +42,7 @@ def test_the_fast_path_is_taken_for_the_analysis_kinds(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("change", ["comma", "quote", "newline", "category_comma", "int_category", "one_column",
-                                    "float32", "empty", "datetime"])
+                                    "float32", "empty", "datetime", "mixed_object"])
 def test_cases_pandas_writes(tmp_path, change):
     frame = varied(50)
     if change == "comma":
@@ -64,4 +64,7 @@ def test_cases_pandas_writes(tmp_path, change):
         frame = frame.iloc[:0]
     elif change == "datetime":
         frame["when"] = pd.Timestamp("2024-01-01")
+    elif change == "mixed_object":
+        frame["school"] = frame["school"].astype(object)
+        frame.loc[6, "school"] = 1.5
     same_bytes(frame, tmp_path)

@@ -26,7 +26,8 @@ def _by_value(values: np.ndarray, text_of) -> np.ndarray:
 
 
 def _plain(texts) -> bool:
-    return not any(mark in str(t) for t in texts for mark in _NEEDS_QUOTES)
+    joined = "".join(map(str, texts))  # one scan in C: joining cannot make a mark that no text holds
+    return not any(mark in joined for mark in _NEEDS_QUOTES)
 
 
 def _column_text(column: pd.Series) -> np.ndarray | None:
@@ -58,10 +59,10 @@ def _column_text(column: pd.Series) -> np.ndarray | None:
     if isinstance(dtype, pd.StringDtype) or dtype == object:
         values = column.to_numpy(dtype=object)
         blank = pd.isna(values)
-        if not all(isinstance(v, str) for v in values[~blank]):
+        if pd.api.types.infer_dtype(values[~blank], skipna=False) not in ("string", "empty"):
             return None
         out = np.where(blank, "", values)
-        if not _plain(np.unique(out.astype(str))):
+        if not _plain(out):
             return None
         return out
     return None
