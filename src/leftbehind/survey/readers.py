@@ -218,6 +218,11 @@ class FastCsv:
     trimmed: bool = False
 
 
+#: Bytes that cannot be part of a plain number cell (anything but digits, the dot, and the delimiters).
+_OTHER = np.ones(256, dtype=bool)
+_OTHER[[*range(48, 58), 46, 44, 10, 13]] = False
+
+
 def _plain_chunk(a: np.ndarray, ncol: int, numeric: np.ndarray) -> tuple[int, bool] | None:
     """``(data lines, trimmed)`` for chunk ``a`` (whole lines) if it is plain (see above), else ``None``;
     ``trimmed``: no text cell starts or ends with whitespace (or a non-ASCII byte), so stripping changes nothing.
@@ -236,15 +241,18 @@ def _plain_chunk(a: np.ndarray, ncol: int, numeric: np.ndarray) -> tuple[int, bo
         return None
     delims = np.flatnonzero(is_nl | (a == 44))
     fields = delims.size
-    if fields % ncol or not np.array_equal(is_nl[delims], np.arange(fields) % ncol == ncol - 1):
+    if fields % ncol:
         return None  # some line has more or fewer fields than the header
+    line_ends = is_nl[delims].reshape(-1, ncol)  # each line: commas, then its newline, as the last field
+    if not line_ends[:, -1].all() or line_ends[:, :-1].any():
+        return None
     lines = fields // ncol
     starts = np.empty(fields, dtype=np.int64)
     starts[0], starts[1:] = 0, delims[:-1] + 1
     ends = delims - is_cr[np.maximum(delims - 1, 0)] * is_nl[delims]  # a CR before a newline ends the line
     in_number = np.tile(numeric, lines)
     # every byte of a number field must be a digit or a dot: find the other bytes, then their fields
-    other = ~((a >= 48) & (a <= 57)) & ~is_nl & (a != 44) & (a != 46) & ~is_cr
+    other = _OTHER[a]
     where = np.searchsorted(delims, np.flatnonzero(other))
     if in_number[where].any():
         return None
