@@ -75,7 +75,10 @@ def run(args) -> int:
         return 0
     params = WhatIf(seed=args.seed, n=args.n, coping_scale=args.coping_scale, threshold=args.threshold,
                     overrides=dict(_assignment(a) for a in args.overrides))
-    outcome = what_if(params)
+    from leftbehind.stats.fast_logit import single_threaded_blas
+
+    with single_threaded_blas():  # small fits: OpenBLAS's threads would only contend for the cores
+        outcome = what_if(params)
     results = outcome["results"]
     print("synthetic cohort (not real children); parameters: "
           + ", ".join(f"{k}={v}" for k, v in outcome["parameters"].items() if v not in (None, {})))

@@ -6,5 +6,6 @@ folders and the provenance convention for published numbers.
 ``cache``        an on-disk cache for heavy results, keyed by inputs and code, so it cannot go stale.
 ``environment``  pinned and installed package versions.
 ``outputs``      atomic output folders: a run writes all of its files or none.
+``fast_csv``     a big table as CSV, byte-identical to pandas' ``to_csv``, several times faster.
 ``provenance``   loading published numbers (``data/published/``) with their source.
 """

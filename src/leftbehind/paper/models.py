@@ -24,8 +24,9 @@ from scipy import stats
 
 from leftbehind.core.errors import UserError
 from leftbehind.stats.estimable import LOW_EPV, NotEstimable, Problem, check_logistic, collect_warnings, rank_problems, warning_summary
-from leftbehind.plots.figures import show_figure
+from leftbehind.stats.fast_logit import single_threaded_blas
 from leftbehind.stats.stepwise import EliminationResult, backward_lr
+from leftbehind.stats.stepwise_fast import backward_lr_fast
 from leftbehind.presentation.vocabulary import labels
 
 #: Categorical candidates with their levels; the first level is the reference.
@@ -53,6 +54,9 @@ COPING_FACTORS = [
 SEPARATION_SE = 10.0
 #: Candidate variables in the order they enter the full model.
 CANDIDATES = list(CATEGORICAL) + COPING_FACTORS
+#: From this many rows on, the elimination uses the fast fits (:mod:`leftbehind.stats.stepwise_fast`, equal to
+#: statsmodels' to 1e-8 by its tests); below it statsmodels' own fits take seconds.  Both run on one BLAS thread.
+FAST_FROM_ROWS = 20_000
 
 #: Readable names of the seven coping factors and of the model terms, from the one vocabulary
 #: (``data/vocabulary.csv``), shared by every table and figure.
@@ -266,7 +270,9 @@ def fit_backward(data: pd.DataFrame, outcome: str, source: str = "analysis datas
         raise NotEstimable(problems, n, events)
     with collect_warnings() as caught:
         try:
-            result = backward_lr(design, y.to_numpy(dtype=float), blocks)
+            with single_threaded_blas():  # small matrix products: OpenBLAS's threads only contend for the cores
+                eliminate = backward_lr_fast if n >= FAST_FROM_ROWS else backward_lr
+                result = eliminate(design, y.to_numpy(dtype=float), blocks)
             coefficients = coefficient_table(result)
         except (RuntimeError, ValueError, np.linalg.LinAlgError) as err:
             raise NotEstimable([Problem(
@@ -371,6 +377,8 @@ def forest_plot(model: dict, title: str, data: str = "synthetic cohort"):
 
 def show_forest(model: dict, title: str, caption: str = "", tier: str | None = None):
     """Display :func:`forest_plot` through :func:`leftbehind.plots.figures.show_figure` (``tier`` written inside it)."""
+    from leftbehind.plots.figures import show_figure
+
     fig, alt = forest_plot(model, title)
     return show_figure(fig, alt, caption, tier=tier)
 

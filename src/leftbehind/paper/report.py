@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from leftbehind.paper import models
 from leftbehind.paper import tables
 from leftbehind.core.errors import UserError
 from leftbehind.stats.estimable import NotEstimable, collect_warnings, not_estimable_record, warning_summary
-from leftbehind.plots.figures import apply_style
 from leftbehind.paper.claims import attach_claims, load_claims
 from leftbehind.presentation.tables import format_p
 from leftbehind.presentation.vocabulary import label
@@ -141,6 +139,10 @@ def write_analysis_outputs(analysis: pd.DataFrame, out_dir: Path, options: model
                 for name, err in built["not_estimable"].items() for p in err.problems]
         pd.DataFrame(rows).rename(columns={"remedy": "what_you_can_do"}).to_csv(out_dir / "models_not_estimable.csv", index=False)
         written_tables["models_not_estimable"] = "models_not_estimable.csv"
+
+    import matplotlib.pyplot as plt  # here, not at the top: the what-if command draws nothing
+
+    from leftbehind.plots.figures import apply_style
 
     apply_style()
     figures = {}

@@ -137,10 +137,12 @@ def _prevalence_by_subgroup(data: pd.DataFrame, outcome: str, prefix: str, odds_
         levels = _levels(data, variable)
         values = data[variable].astype(str)
         focal = FOCAL.get(variable, levels[1:])
+        is_level = {lv: values == lv for lv in levels}  # each comparison once (millions of rows at scale)
+        in_focal = values.isin(focal)
         for group, mask in (("lbc", lbc), ("nlbc", ~lbc)):
-            table = np.array([[y[mask & (values == lv)].sum(), (mask & (values == lv)).sum() - y[mask & (values == lv)].sum()] for lv in levels])
-            inside = mask & values.isin(focal)
-            outside = mask & (values == levels[0])
+            table = np.array([[y[mask & is_level[lv]].sum(), (mask & is_level[lv]).sum() - y[mask & is_level[lv]].sum()] for lv in levels])
+            inside = mask & in_focal
+            outside = mask & is_level[levels[0]]
             diff = 100 * (y[inside].mean() - y[outside].mean()) if inside.any() and outside.any() else np.nan
             extra = {}
             if group == "lbc" and variable in odds_ratios:
@@ -157,8 +159,8 @@ def _prevalence_by_subgroup(data: pd.DataFrame, outcome: str, prefix: str, odds_
                 )
             )
         for level in levels:
-            a = lbc & (values == level)
-            b = ~lbc & (values == level)
+            a = lbc & is_level[level]
+            b = ~lbc & is_level[level]
             n1, k1 = cell_counts(a)
             n0, k0 = cell_counts(b)
             result = compare_counts(np.array([[k1, n1 - k1], [k0, n0 - k0]]))

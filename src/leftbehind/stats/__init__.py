@@ -4,6 +4,7 @@
 ``granularity``                       which whole-number counts could have produced a printed share (GRIM-style).
 ``comparisons``                       chi-square or Fisher for counts; Welch's t and Cohen's d for means.
 ``stepwise``, ``backward``            backward LR elimination (SPSS "Backward: LR"); driven by a spec.
+``stepwise_fast``                     the same elimination with numpy fits, for big samples (same answers).
 ``fast_logit``                        fast logistic maximum likelihood for resampling work.
 ``penalised``                         the L1 path and Firth's bias-reduced logistic regression.
 ``design_effects``                    cluster-robust standard errors and design effects.

@@ -24,6 +24,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from leftbehind.core.errors import UserError
@@ -95,13 +96,25 @@ def _delimiter_problem(header: str) -> str | None:
     return next((name for sep, name in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe")) if sep in header), None)
 
 
-def _read_csv(path: Path, encoding: str | None) -> tuple[pd.DataFrame, ReadInfo]:
-    text, used = decode_bytes(path.read_bytes(), path, encoding)
-    if not text.strip():
+def _first_line(text: str) -> str:
+    """``text.splitlines()[0]`` without splitting a file of millions of lines."""
+    end = text.find("\n")
+    return (text if end < 0 else text[: end + 1]).splitlines()[0]
+
+
+def _decoded_csv(path: Path, encoding: str | None, raw: bytes | None = None) -> tuple[str, str]:
+    """The CSV's text and the encoding used; rejects an empty file and a header split by another delimiter."""
+    text, used = decode_bytes(path.read_bytes() if raw is None else raw, path, encoding)
+    if not text or text.isspace():
         raise UserError(f"{path}: the file is empty (rule: a header row and at least one data row are required)")
-    found = _delimiter_problem(text.splitlines()[0])
+    found = _delimiter_problem(_first_line(text))
     if found:
         raise UserError(f"{path}: wrong delimiter: the header is separated by {found}s; the contract requires commas")
+    return text, used
+
+
+def _read_csv(path: Path, encoding: str | None) -> tuple[pd.DataFrame, ReadInfo]:
+    text, used = _decoded_csv(path, encoding)
     try:
         table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, csv.Error) as err:
@@ -176,3 +189,162 @@ def read_text_table(path, encoding: str | None = None) -> tuple[pd.DataFrame, Re
         raise UserError(f"{path}: the file has a header but no data rows (rule: at least one data row is required)")
     table.columns = [str(c).strip() for c in table.columns]
     return table, info
+
+
+# --------------------------------------------------------------------------- the fast path for big exports
+#
+# Reading every cell of a two-million-row export as a Python string costs minutes and gigabytes.  When the
+# file is *plain* -- no quotes, one field per header column on every line, and every number column's cell
+# either blank or ASCII digits (at most nine) with an optional ``.0``/``.00`` -- the C parser can read the
+# number columns straight into floats and get exactly what the text path would: the text path accepts
+# precisely these spellings and reads them as the same whole numbers.  The check is done on the bytes with
+# numpy.  Any other file (a space, a sign, ``1e3``, full-width digits, a quote, a ragged line...) returns
+# ``None`` and is read by :func:`read_text_table`, whose messages the validators give unchanged.
+
+#: Bytes per chunk of the byte check (bounded memory whatever the file size).
+CHECK_CHUNK = 1 << 24
+
+
+@dataclass
+class FastCsv:
+    """A plain CSV read with its number columns as floats: ``header`` as the text path reads it (stripped),
+    ``texts`` the text columns (as text, unstripped), ``numbers`` the number columns (float32, NaN = blank);
+    ``trimmed``: no text cell has surrounding whitespace, so stripping them would change nothing."""
+
+    header: list[str]
+    texts: pd.DataFrame
+    numbers: pd.DataFrame
+    info: ReadInfo
+    trimmed: bool = False
+
+
+#: Bytes that cannot be part of a plain number cell (anything but digits, the dot, and the delimiters).
+_OTHER = np.ones(256, dtype=bool)
+_OTHER[[*range(48, 58), 46, 44, 10, 13]] = False
+
+
+def _plain_chunk(a: np.ndarray, ncol: int, numeric: np.ndarray) -> tuple[int, bool] | None:
+    """``(data lines, trimmed)`` for chunk ``a`` (whole lines) if it is plain (see above), else ``None``;
+    ``trimmed``: no text cell starts or ends with whitespace (or a non-ASCII byte), so stripping changes nothing.
+
+    Works on the delimiters, not on every byte: ``delims`` are the positions of commas and newlines, so
+    field ``j`` of the chunk spans ``delims[j-1]+1 .. delims[j]`` and sits in column ``j % ncol``.
+    """
+    if a[-1] != 10:  # the file's last line without a newline
+        a = np.append(a, np.uint8(10))
+    if (a == 34).any():  # a quote: leave quoting rules to the text path
+        return None
+    is_nl = a == 10
+    is_cr = a == 13
+    crs = np.flatnonzero(is_cr)
+    if crs.size and not is_nl[crs + 1].all():  # a lone carriage return ends a line for the C parser
+        return None
+    delims = np.flatnonzero(is_nl | (a == 44))
+    fields = delims.size
+    if fields % ncol:
+        return None  # some line has more or fewer fields than the header
+    line_ends = is_nl[delims].reshape(-1, ncol)  # each line: commas, then its newline, as the last field
+    if not line_ends[:, -1].all() or line_ends[:, :-1].any():
+        return None
+    lines = fields // ncol
+    starts = np.empty(fields, dtype=np.int64)
+    starts[0], starts[1:] = 0, delims[:-1] + 1
+    ends = delims - is_cr[np.maximum(delims - 1, 0)] * is_nl[delims]  # a CR before a newline ends the line
+    in_number = np.tile(numeric, lines)
+    # every byte of a number field must be a digit or a dot: find the other bytes, then their fields
+    other = _OTHER[a]
+    where = np.searchsorted(delims, np.flatnonzero(other))
+    if in_number[where].any():
+        return None
+    filled = ~in_number & (ends > starts)  # does a text cell start or end with a byte str.strip() might remove?
+    edge = np.concatenate([a[starts[filled]], a[ends[filled] - 1]])
+    trimmed = not ((edge <= 32) | (edge >= 128)).any()
+    dots = np.flatnonzero(a == 46)
+    dot_field = np.searchsorted(delims, dots)
+    keep = in_number[dot_field]
+    dots, dot_field = dots[keep], dot_field[keep]
+    length = ends - starts
+    if not dots.size:
+        return None if (length[in_number] >= 10).any() else (lines, trimmed)
+    if np.unique(dot_field).size < dot_field.size:  # two dots in one field
+        return None
+    head = dots - starts[dot_field]
+    tail = ends[dot_field] - dots - 1
+    zeros = np.cumsum(a == 48, dtype=np.int64)  # "14.000": everything after the dot must be a zero
+    tail_zeros = zeros[np.maximum(ends[dot_field] - 1, dots)] - zeros[dots]
+    whole = length.copy()
+    whole[dot_field] = head
+    if (head == 0).any() or (tail == 0).any() or (tail_zeros != tail).any() or (whole[in_number] >= 10).any():
+        return None
+    return lines, trimmed
+
+
+def plain_lines(body: bytes, ncol: int, numeric: np.ndarray, chunk: int = CHECK_CHUNK) -> tuple[int, bool] | None:
+    """``(data lines, trimmed)`` of ``body`` (UTF-8 bytes after the header line) if it is plain, else ``None``."""
+    arr = np.frombuffer(body, dtype=np.uint8)
+    total, trimmed, start = 0, True, 0
+    while start < arr.size:
+        stop = min(start + chunk, arr.size)
+        if stop < arr.size:
+            cut = body.rfind(b"\n", start, stop)
+            if cut < 0:
+                cut = body.find(b"\n", stop)
+            stop = arr.size if cut < 0 else cut + 1
+        checked = _plain_chunk(arr[start:stop], ncol, numeric)
+        if checked is None:
+            return None
+        total += checked[0]
+        trimmed &= checked[1]
+        start = stop
+    return (total, trimmed) if total else None
+
+
+def read_plain_csv(path, number_columns: set[str], text_columns: set[str],
+                   encoding: str | None = None) -> FastCsv | None:
+    """Read a plain CSV fast (see above), or return ``None`` when the file needs :func:`read_text_table`.
+
+    Raises the same :class:`UserError` as :func:`read_text_table` for a file that cannot be read at all
+    (missing, undecodable, empty, wrong delimiter).  Only the columns named in ``number_columns`` and
+    ``text_columns`` are read.
+    """
+    path = Path(path)
+    if not path.is_file() or path.suffix.lower() in EXCEL_SUFFIXES + (".xls",):
+        return None
+    raw = path.read_bytes()
+    if raw[:4] == b"PK\x03\x04":
+        return None
+    text, used = _decoded_csv(path, encoding, raw)
+    if used in ("utf-8", "utf-8-sig"):  # the bytes are the text already (without a byte-order mark)
+        data = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
+    else:
+        data = text.encode("utf-8")
+    del raw, text
+    newline = data.find(b"\n")
+    if newline < 0 or b'"' in data[:newline]:
+        return None
+    raw_header = pd.read_csv(io.BytesIO(data[: newline + 1]), dtype=str, keep_default_na=False, nrows=0).columns
+    header = [str(c).strip() for c in raw_header]
+    if len(set(header)) < len(header):
+        return None
+    numeric = np.array([name in number_columns for name in header])
+    checked = plain_lines(data[newline + 1:], len(header), numeric)
+    if checked is None:
+        return None
+    lines, trimmed = checked
+    wanted = [i for i, name in enumerate(header) if name in number_columns or name in text_columns]
+    table = pd.read_csv(
+        io.BytesIO(data), encoding="utf-8", usecols=wanted, keep_default_na=False,
+        dtype={raw_header[i]: ("float32" if numeric[i] else str) for i in wanted},
+        na_values={raw_header[i]: [""] for i in wanted if numeric[i]},
+    )
+    if len(table) != lines:  # cannot happen for a plain file; the text path decides
+        return None
+    table.columns = [header[i] for i in wanted]
+    names = list(table.columns)
+    return FastCsv(
+        header=header,
+        texts=table[[c for c in names if c in text_columns]],
+        numbers=table[[c for c in names if c in number_columns]],
+        info=ReadInfo("csv", encoding=used),
+        trimmed=trimmed,
+    )
