@@ -266,12 +266,13 @@ def cluster_comparison(design: pd.DataFrame, outcome, clusterings: dict, alpha: 
         cr2 = cr2_logit(design, outcome, groups)
         gee_model = GEE(np.asarray(outcome, dtype=float), _with_constant(design), groups=_codes(groups),
                         family=Binomial(), cov_struct=Exchangeable())
-        gee_robust = gee_model.fit(maxiter=100)
+        # one GEE fit gives both covariances: the robust sandwich and Mancl-DeRouen's bias-reduced one
         gee_md = gee_model.fit(maxiter=100, cov_type="bias_reduced")
+        se_gee = pd.Series(gee_md.standard_errors(cov_type="robust"), index=gee_md.params.index)
         g = len(set(_codes(groups)))
         table = pd.DataFrame({
             "clustering": name, "clusters": g, "b": naive.params, "se_naive": naive.bse, "se_cr1": robust.bse,
-            "se_cr2": cr2["se_cr2"], "b_gee": gee_robust.params, "se_gee": gee_robust.bse, "se_gee_md": gee_md.bse,
+            "se_cr2": cr2["se_cr2"], "b_gee": gee_md.params, "se_gee": se_gee, "se_gee_md": gee_md.bse,
         })
         for column in ("cr1", "cr2", "gee", "gee_md"):
             table[f"ratio_{column}"] = table[f"se_{column}"] / table["se_naive"]
