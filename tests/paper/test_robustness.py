@@ -36,57 +36,57 @@ def chapter(tmp_path_factory):
 
 def test_every_key_the_page_shows_is_computed_and_nothing_else(chapter):
     shown = set(shown_formats((repo_root() / "notebooks" / "robustness.md").read_text(encoding="utf-8")))
-    computed = [key for facts in chapter.facts.values() for key in facts]
+    computed = [key for facts in chapter.all_facts.values() for key in facts]
     assert len(computed) == len(set(computed)), "a key is computed by two sections"
     assert shown - set(computed) == set(), "the page shows a key no section computes"
     assert set(computed) - shown == set(), "a section computes a key the page never shows"
 
 
 def test_clustering_facts_match_the_data(chapter):
-    facts, lbc = chapter.facts["clustering"], chapter.cohort.lbc
+    facts, lbc = chapter.facts("clustering"), chapter.cohort.lbc
     assert facts["lbc_n"] == len(lbc)
     assert facts["n_schools"] == lbc["school_id"].nunique()
     assert facts["n_towns"] == 5
     assert facts["se_ratio_min"] <= facts["se_ratio_max"]
-    assert facts["n_terms_final"] == len(chapter.tables["clustered"]) == len(chapter.cohort.final_columns)
+    assert facts["n_terms_final"] == len(chapter.table("clustered")) == len(chapter.cohort.final_columns)
     assert facts["deff"] == pytest.approx(1 + (facts["weighted_cluster"] - 1) * facts["icc"])
 
 
 def test_selection_facts_come_from_the_bootstrap(chapter):
-    facts, boot = chapter.facts["selection7"], chapter.boot7
+    facts, boot = chapter.facts("selection7"), chapter.boot7
     retention = boot.retention()
     assert facts["n_boot"] == boot.n_boot == 6
     assert facts["n_always7"] == int((retention >= 0.995).sum())
     assert facts["n_candidates"] == len(chapter.cohort.blocks)
     assert 0 < facts["top_model_share"] <= 100
     assert facts["full_sample_retained"].count(",") == len(chapter.cohort.table7["retained"]) - 1
-    lasso = chapter.facts["lasso"]
+    lasso = chapter.facts("lasso")
     assert lasso["lasso_agree"] <= min(lasso["lasso_first"], lasso["n_retained7"])
 
 
 def test_table8_and_multiplicity_facts(chapter):
-    facts = chapter.facts["table8"]
+    facts = chapter.facts("table8")
     cases = chapter.cohort.cases
     assert facts["cases_n"] == len(cases)
     assert facts["events8"] == int(cases["professional"].sum())
     assert facts["epv8"] == pytest.approx(min(facts["events8"], len(cases) - facts["events8"]) / facts["params8"])
     assert facts["failed8"] == int(chapter.boot8.failed.sum())
     assert 0 < facts["null8_min_p"] <= 1
-    multiplicity = chapter.facts["multiplicity"]
+    multiplicity = chapter.facts("multiplicity")
     assert multiplicity["mult_raw"] >= multiplicity["mult_holm"]
     assert multiplicity["mult_bh"] >= multiplicity["mult_holm"]
-    assert multiplicity["n_families"] == chapter.tables["adjusted"]["table"].nunique()
+    assert multiplicity["n_families"] == chapter.table("adjusted")["table"].nunique()
 
 
 def test_scenario_and_construction_facts(chapter):
-    facts = chapter.facts["scenarios"]
+    facts = chapter.facts("scenarios")
     assert facts["n_scenarios"] == 1
     assert facts["deff_min"] <= facts["deff_no_school"] <= facts["deff_max"]
     assert facts["n_survivors"] == (0 if facts["survivors"] == "none" else facts["survivors"].count(",") + 1
                                     + facts["survivors"].count(" and "))
-    construction = chapter.facts["construction"]
+    construction = chapter.facts("construction")
     assert construction["n_boot_chance"] == 4
-    assert list(chapter.tables["construction"].columns) == ["book's cohort (nulls balanced)", "nulls left to chance"]
+    assert list(chapter.table("construction").columns) == ["book's cohort (nulls balanced)", "nulls left to chance"]
 
 
 def test_glue_facts_glues_each_fact_in_order():

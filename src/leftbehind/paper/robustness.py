@@ -22,7 +22,8 @@ Heavy results are cached on disk (:mod:`leftbehind.core.cache`), keyed by the co
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -86,17 +87,6 @@ class Cohort:
     @property
     def final_columns(self) -> list[str]:
         return [c for v in self.table7["retained"] for c in self.blocks[v]]
-
-
-@dataclass
-class RobustnessChapter:
-    """Everything the chapter shows: glued facts by section, tables, and the inputs of its figures."""
-
-    cohort: Cohort
-    facts: dict[str, dict[str, object]] = field(default_factory=dict)
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    boot7: bs.BootstrapSelection | None = None
-    boot8: bs.BootstrapSelection | None = None
 
 
 def clustering_section(cohort: Cohort) -> tuple[dict, pd.DataFrame]:
@@ -310,36 +300,98 @@ def construction_section(cohort: Cohort, boot7, boot8, entry7: pd.DataFrame, n_b
     return facts, comparison_table(checks, names)
 
 
+class RobustnessChapter:
+    """Everything the chapter shows, each section computed when first asked for (so a notebook cell computes
+    only its own section, as the chapter is read).
+
+    ``facts(section)`` returns a section's glued facts, ``table(name)`` a prepared table; ``boot7``/``boot8`` are
+    the bootstraps of Tables 7 and 8.  :attr:`all_facts` computes every section.
+    """
+
+    SECTIONS = ("clustering", "noise", "selection7", "lasso", "table8", "multiplicity", "scenarios", "construction")
+
+    def __init__(self, cohort: Cohort, n_boot: int = bs.N_BOOT, workers: int = 2, n_sim: int = N_SIM,
+                 n_boot_chance: int = N_BOOT_CHANCE, scenarios: pd.DataFrame | None = None):
+        self.cohort, self.n_boot, self.workers, self.n_sim, self.n_boot_chance = (
+            cohort, n_boot, workers, n_sim, n_boot_chance)
+        self._scenarios = scenarios
+        self._facts: dict[str, dict] = {}
+        self._tables: dict[str, pd.DataFrame] = {}
+        self._extra: dict[str, object] = {}
+
+    # the pieces, each computed once
+    def _section(self, name: str) -> None:
+        if name in self._facts:
+            return
+        cohort = self.cohort
+        if name == "clustering":
+            self._facts[name], self._tables["clustered"] = clustering_section(cohort)
+        elif name == "noise":
+            self._facts[name], self._extra["by_cluster"], self._tables["by_cluster"] = noise_section(cohort, self.n_sim)
+        elif name == "selection7":
+            self._facts[name] = selection7_section(cohort, self.boot7)
+            self._tables["summary7"] = self.boot7.odds_ratio_summary().rename(index=TERM_NAMES)
+        elif name == "lasso":
+            self._facts[name], self._tables["lasso"], self._extra["entry7"] = lasso_section(
+                cohort, self.boot7.retention())
+        elif name == "table8":
+            self._facts[name], self._tables["firth"] = table8_section(cohort, self.boot8)
+        elif name == "multiplicity":
+            self._facts[name], self._tables["adjusted"], self._extra["counts"] = multiplicity_section(cohort.analysis)
+        elif name == "scenarios":
+            scenarios = run_scenarios(workers=self.workers) if self._scenarios is None else self._scenarios
+            self._tables["conclusions"] = conclusions_table(scenarios)
+            self._facts[name] = scenarios_section(scenarios, cohort, self.table("clustered"), self._get("by_cluster"),
+                                                  self.boot7.retention(), self._get("counts"))
+        elif name == "construction":
+            self._facts[name], self._tables["construction"] = construction_section(
+                cohort, self.boot7, self.boot8, self._get("entry7"), self.n_boot_chance, self.workers)
+        else:
+            raise KeyError(f"no section {name!r}; sections: {', '.join(self.SECTIONS)}")
+
+    _MADE_BY = {"clustered": "clustering", "by_cluster": "noise", "summary7": "selection7", "lasso": "lasso",
+                "entry7": "lasso", "firth": "table8", "adjusted": "multiplicity", "counts": "multiplicity",
+                "conclusions": "scenarios", "construction": "construction"}
+
+    def _get(self, name: str):
+        self._section(self._MADE_BY[name])
+        return self._tables[name] if name in self._tables else self._extra[name]
+
+    def facts(self, section: str) -> dict[str, object]:
+        """The glued facts of one section, in the order the chapter glues them."""
+        self._section(section)
+        return self._facts[section]
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A prepared table: clustered, by_cluster, summary7, lasso, firth, adjusted, conclusions, construction."""
+        return self._get(name)
+
+    @property
+    def all_facts(self) -> dict[str, dict[str, object]]:
+        return {section: self.facts(section) for section in self.SECTIONS}
+
+    @cached_property
+    def boot7(self) -> bs.BootstrapSelection:
+        problem = bs.selection_problem(self.cohort.design7, self.cohort.lbc["nssi"], self.cohort.blocks)
+        return bs.cached_bootstrap(problem, n_boot=self.n_boot, workers=self.workers)
+
+    @cached_property
+    def boot8(self) -> bs.BootstrapSelection:
+        cases = self.cohort.cases
+        problem = bs.selection_problem(self.cohort.design8, cases["professional"].astype(float), self.cohort.blocks)
+        return bs.cached_bootstrap(problem, n_boot=self.n_boot, workers=self.workers)
+
+
 def robustness_chapter(analysis: pd.DataFrame | None = None, n_boot: int = bs.N_BOOT, workers: int = 2,
                        n_sim: int = N_SIM, n_boot_chance: int = N_BOOT_CHANCE,
                        scenarios: pd.DataFrame | None = None) -> RobustnessChapter:
-    """Compute the whole chapter (see the module docstring for its sections).
+    """The chapter on ``analysis`` (default: the book's synthetic cohort); sections are computed when asked for.
 
-    ``analysis`` defaults to the book's synthetic cohort; ``scenarios`` to :func:`run_scenarios` (tests pass a
-    smaller table).  ``workers`` processes share the bootstraps and the scenarios.
+    ``scenarios`` defaults to :func:`run_scenarios` (tests pass a smaller table); ``workers`` processes share the
+    bootstraps and the scenarios.
     """
     analysis = synthetic_analysis() if analysis is None else analysis
-    cohort = Cohort.from_analysis(analysis)
-    chapter = RobustnessChapter(cohort)
-    chapter.facts["clustering"], clustered = clustering_section(cohort)
-    chapter.tables["clustered"] = clustered
-    chapter.facts["noise"], by_cluster, chapter.tables["by_cluster"] = noise_section(cohort, n_sim)
-    problem7 = bs.selection_problem(cohort.design7, cohort.lbc["nssi"], cohort.blocks)
-    chapter.boot7 = bs.cached_bootstrap(problem7, n_boot=n_boot, workers=workers)
-    retention7 = chapter.boot7.retention()
-    chapter.facts["selection7"] = selection7_section(cohort, chapter.boot7)
-    chapter.tables["summary7"] = chapter.boot7.odds_ratio_summary().rename(index=TERM_NAMES)
-    chapter.facts["lasso"], chapter.tables["lasso"], entry = lasso_section(cohort, retention7)
-    problem8 = bs.selection_problem(cohort.design8, cohort.cases["professional"].astype(float), cohort.blocks)
-    chapter.boot8 = bs.cached_bootstrap(problem8, n_boot=n_boot, workers=workers)
-    chapter.facts["table8"], chapter.tables["firth"] = table8_section(cohort, chapter.boot8)
-    chapter.facts["multiplicity"], chapter.tables["adjusted"], counts = multiplicity_section(analysis)
-    scenarios = run_scenarios(workers=workers) if scenarios is None else scenarios
-    chapter.tables["conclusions"] = conclusions_table(scenarios)
-    chapter.facts["scenarios"] = scenarios_section(scenarios, cohort, clustered, by_cluster, retention7, counts)
-    chapter.facts["construction"], chapter.tables["construction"] = construction_section(
-        cohort, chapter.boot7, chapter.boot8, entry, n_boot_chance, workers)
-    return chapter
+    return RobustnessChapter(Cohort.from_analysis(analysis), n_boot, workers, n_sim, n_boot_chance, scenarios)
 
 
 def glue_facts(page, facts: dict[str, object]) -> None:
