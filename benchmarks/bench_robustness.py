@@ -7,7 +7,7 @@ A script that reports times (never a test).  Part 1 times the fast bootstrap of 
 elimination (:func:`leftbehind.stats.bootstrap_selection.bootstrap_selection`, ``--resamples`` on ``--workers``
 processes) and, in the same run, the exact path (:func:`leftbehind.stats.stepwise.backward_lr`, statsmodels, on
 copied rows) on ``--subset`` resamples scaled up, and checks that both retain the same variables on each of
-those resamples.  Part 2 computes every section of the chapter (:mod:`leftbehind.paper.robustness`) with an
+those resamples.  Part 2 computes every section of the chapter (:mod:`leftbehind.chapters.robustness`) with an
 empty cache (a temporary ``LEFTBEHIND_CACHE_DIR``), section by section.  Peak memory is the largest resident
 set of this process and of its worker processes.  Targets (issue 15): bootstrap <= 8 s, chapter <= 20 s, on
 2 cores.  Results are appended to ``benchmarks/results/robustness.jsonl``.
@@ -69,7 +69,7 @@ def bench_bootstrap(args) -> dict:
 
 def bench_chapter(args) -> dict:
     os.environ["LEFTBEHIND_CACHE_DIR"] = tempfile.mkdtemp(prefix="bench-robustness-")
-    from leftbehind.paper.robustness import RobustnessChapter, robustness_chapter
+    from leftbehind.chapters.robustness import RobustnessChapter, robustness_chapter
 
     times = {}
     start = time.perf_counter()

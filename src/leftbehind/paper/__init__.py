@@ -9,5 +9,4 @@ This is the only layer (with the Yingshan spec and the synthetic generator) that
 ``study_design``  the sample flow as the paper prints it.
 ``sensitivity``   the key results rerun under other assumptions.
 ``construction``  what holds by construction of the synthetic cohort, and what a real survey would face without it.
-``robustness``    the robustness chapter's glued facts, tables and figure inputs, one tested function per section.
 """

@@ -1,7 +1,7 @@
 """The robustness chapter's computation: every glued fact, table and figure input, from one call.
 
 ``notebooks/robustness.md`` is narrative plus thin calls: it calls :func:`robustness_chapter` once and glues
-``chapter.facts[section]`` section by section, showing the tables and figures this module prepares.  Each section
+``chapter.facts(section)`` section by section, showing the tables and figures this module prepares.  Each section
 is its own small function, so tests can check it on a small cohort; the wording that depends on a result comes
 from :mod:`leftbehind.presentation.wording`.
 
@@ -21,17 +21,16 @@ Heavy results are cached on disk (:mod:`leftbehind.core.cache`), keyed by the co
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from functools import cached_property
 
-import numpy as np
 import pandas as pd
 
+from leftbehind.chapters.facts import Facts
 from leftbehind.core.cache import cached_pickle
 from leftbehind.paper.construction import (NULLS_LEFT_TO_CHANCE, comparison_table, firth_block_pvalues,
                                            help_share_gap, null_pvalue_summary, selection_checks)
-from leftbehind.paper.models import TERM_NAMES, design_matrix, table7_nssi_lbc, table8_help_lbc_nssi
+from leftbehind.paper.cohort import Cohort
+from leftbehind.paper.models import TERM_NAMES
 from leftbehind.paper.sensitivity import (PAPER_TABLE7, PAPER_TABLE8, conclusions_table, run_scenarios,
                                           synthetic_analysis)
 from leftbehind.paper.tables import table5_coping, table6_coping_nssi_help
@@ -56,49 +55,16 @@ def term_name(term: str) -> str:
     return TERM_NAMES.get(term, term)
 
 
-@dataclass
-class Cohort:
-    """The book's cohort as the chapter uses it: LBC, LBC with NSSI, Tables 7 and 8, the designs and blocks."""
-
-    analysis: pd.DataFrame
-    lbc: pd.DataFrame
-    cases: pd.DataFrame
-    table7: dict
-    table8: dict
-    design7: pd.DataFrame
-    design8: pd.DataFrame
-    blocks: dict[str, list[str]]
-
-    @classmethod
-    def from_analysis(cls, analysis: pd.DataFrame) -> "Cohort":
-        lbc = analysis[analysis["lbc"].astype(bool)].reset_index(drop=True)
-        cases = lbc[pd.to_numeric(lbc["nssi"]) == 1].reset_index(drop=True)
-        design7, blocks = design_matrix(lbc)
-        design8, _ = design_matrix(cases)
-        return cls(analysis, lbc, cases, table7_nssi_lbc(analysis), table8_help_lbc_nssi(analysis), design7, design8,
-                   blocks)
-
-    @property
-    def key(self) -> str:
-        """A hash of the analysis dataset, so cached results of another cohort are never read for this one."""
-        digest = hashlib.sha256(pd.util.hash_pandas_object(self.analysis, index=False).to_numpy().tobytes())
-        return digest.hexdigest()
-
-    @property
-    def final_columns(self) -> list[str]:
-        return [c for v in self.table7["retained"] for c in self.blocks[v]]
-
-
 def clustering_section(cohort: Cohort) -> tuple[dict, pd.DataFrame]:
     """Clustering by school and town: ICC, Kish and direct design effects, naive vs cluster-robust vs GEE."""
     lbc = cohort.lbc
-    clustered = compare_standard_errors(cohort.design7[cohort.final_columns], lbc["nssi"], lbc["school_id"])
-    clustering = design_effect(lbc["nssi"], lbc["school_id"])
+    clustered = compare_standard_errors(cohort.design7[cohort.final_columns], cohort.y7, cohort.school)
+    clustering = design_effect(cohort.y7, cohort.school)
     changed = clustered["significant_naive"] != clustered["significant_robust"]
-    town = town_of_school(lbc["school_id"])
-    direct_school = design_effect_direct(lbc["nssi"], lbc["school_id"])
-    by_town = design_effect(lbc["nssi"], town)
-    direct_town = design_effect_direct(lbc["nssi"], town)
+    town = town_of_school(cohort.school)
+    direct_school = design_effect_direct(cohort.y7, cohort.school)
+    by_town = design_effect(cohort.y7, town)
+    direct_town = design_effect_direct(cohort.y7, town)
     facts = {
         "n_schools": clustering["clusters"], "icc": clustering["icc"], "deff": clustering["design_effect"],
         "weighted_cluster": clustering["weighted_cluster_size"], "effective_n": clustering["effective_n"],
@@ -115,14 +81,13 @@ def clustering_section(cohort: Cohort) -> tuple[dict, pd.DataFrame]:
 
 def noise_section(cohort: Cohort, n_sim: int = N_SIM) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     """CR2 and Mancl-DeRouen corrections by school and town, and the SE ratio's range under chance alone."""
-    lbc = cohort.lbc
-    clusterings = {"school": lbc["school_id"], "town": town_of_school(lbc["school_id"])}
+    clusterings = {"school": cohort.school, "town": town_of_school(cohort.school)}
     school_sd = float(assumption_values(load_assumptions())["school_effect_sd"][0])
     x = cohort.design7[cohort.final_columns]
     checks = cached_pickle(
         "robustness_design_checks", [cohort.key, "table7-final", n_sim, school_sd],
-        lambda: {"comparison": cluster_comparison(x, lbc["nssi"], clusterings),
-                 "noise": se_ratio_noise(x, lbc["nssi"], lbc["school_id"], clusterings, school_sd, n_sim=n_sim)})
+        lambda: {"comparison": cluster_comparison(x, cohort.y7, clusterings),
+                 "noise": se_ratio_noise(x, cohort.y7, cohort.school, clusterings, school_sd, n_sim=n_sim)})
     by_cluster = checks["comparison"]
     pooled = pooled_ratio_range(checks["noise"])
     ranges = ratio_ranges(checks["noise"], by_cluster)
@@ -177,7 +142,7 @@ def selection7_section(cohort: Cohort, boot7: bs.BootstrapSelection) -> dict:
 def lasso_section(cohort: Cohort, retention7: pd.Series) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     """The order of entry on the lasso path, beside the bootstrap and the full-sample elimination."""
     retained = cohort.table7["retained"]
-    entry = l1_entry_order(l1_path(cohort.design7, cohort.lbc["nssi"], n_alphas=N_ALPHAS), cohort.blocks)
+    entry = l1_entry_order(l1_path(cohort.design7, cohort.y7, n_alphas=N_ALPHAS), cohort.blocks)
     comparison = pd.DataFrame({
         "variable": [bs.VARIABLE_NAMES[v] for v in entry.index],
         "lasso entry rank": entry["entry_rank"].to_numpy(),
@@ -193,8 +158,8 @@ def lasso_section(cohort: Cohort, retention7: pd.Series) -> tuple[dict, pd.DataF
 def table8_section(cohort: Cohort, boot8: bs.BootstrapSelection) -> tuple[dict, pd.DataFrame]:
     """Table 8's few events: events per variable, Firth's estimates and penalised-LR p, and its bootstrap."""
     cases, table8, blocks, names = cohort.cases, cohort.table8, cohort.blocks, bs.VARIABLE_NAMES
-    epv = events_per_variable(cases["professional"], table8["candidate_parameters"])
-    firth_fit = firth_logit(cohort.design8, cases["professional"].astype(float))
+    epv = events_per_variable(cohort.y8, table8["candidate_parameters"])
+    firth_fit = firth_logit(cohort.design8, cohort.y8)
     firth = cached_pickle("robustness_firth_table8", [cohort.key, "full_table", 0.95], firth_fit.full_table)
     retention8 = boot8.retention()
     others8 = retention8.drop(index=table8["retained"])
@@ -273,7 +238,7 @@ def construction_section(cohort: Cohort, boot7, boot8, entry7: pd.DataFrame, n_b
     """The selection checks on the book's cohort and on the same cohort with chance associations left alone."""
     register = load_assumptions()
     chance_analysis = synthetic_analysis(overrides=NULLS_LEFT_TO_CHANCE)
-    chance_lbc = chance_analysis[chance_analysis["lbc"]].reset_index(drop=True)
+    chance_lbc = Cohort.from_analysis(chance_analysis).lbc
     checks = {
         "book's cohort (nulls balanced)": cached_pickle(
             "robustness_checks_book", [cohort.key, boot7.n_boot],
@@ -357,10 +322,10 @@ class RobustnessChapter:
         self._section(self._MADE_BY[name])
         return self._tables[name] if name in self._tables else self._extra[name]
 
-    def facts(self, section: str) -> dict[str, object]:
-        """The glued facts of one section, in the order the chapter glues them."""
+    def facts(self, section: str) -> Facts:
+        """The glued facts of one section, in the order the chapter glues them (``.glue_onto(page)``)."""
         self._section(section)
-        return self._facts[section]
+        return Facts(values=dict(self._facts[section]))
 
     def table(self, name: str) -> pd.DataFrame:
         """A prepared table: clustered, by_cluster, summary7, lasso, firth, adjusted, conclusions, construction."""
@@ -368,17 +333,16 @@ class RobustnessChapter:
 
     @property
     def all_facts(self) -> dict[str, dict[str, object]]:
-        return {section: self.facts(section) for section in self.SECTIONS}
+        return {section: self.facts(section).values for section in self.SECTIONS}
 
     @cached_property
     def boot7(self) -> bs.BootstrapSelection:
-        problem = bs.selection_problem(self.cohort.design7, self.cohort.lbc["nssi"], self.cohort.blocks)
+        problem = bs.selection_problem(self.cohort.design7, self.cohort.y7, self.cohort.blocks)
         return bs.cached_bootstrap(problem, n_boot=self.n_boot, workers=self.workers)
 
     @cached_property
     def boot8(self) -> bs.BootstrapSelection:
-        cases = self.cohort.cases
-        problem = bs.selection_problem(self.cohort.design8, cases["professional"].astype(float), self.cohort.blocks)
+        problem = bs.selection_problem(self.cohort.design8, self.cohort.y8, self.cohort.blocks)
         return bs.cached_bootstrap(problem, n_boot=self.n_boot, workers=self.workers)
 
 
@@ -393,8 +357,3 @@ def robustness_chapter(analysis: pd.DataFrame | None = None, n_boot: int = bs.N_
     analysis = synthetic_analysis() if analysis is None else analysis
     return RobustnessChapter(Cohort.from_analysis(analysis), n_boot, workers, n_sim, n_boot_chance, scenarios)
 
-
-def glue_facts(page, facts: dict[str, object]) -> None:
-    """Glue one section's facts on the chapter's :class:`leftbehind.presentation.glue.Page`, in order."""
-    for key, value in facts.items():
-        page.glue(key, value)

@@ -1,4 +1,4 @@
-"""The robustness chapter's computation (leftbehind.paper.robustness) on a small fake cohort."""
+"""The robustness chapter's computation (leftbehind.chapters.robustness) on a small fake cohort."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import pytest
 
 from fake_analysis import make_fake_analysis
 from leftbehind.core.paths import repo_root
-from leftbehind.paper import robustness, sensitivity
-from leftbehind.paper.robustness import Cohort, glue_facts, robustness_chapter
+from leftbehind.chapters import robustness
+from leftbehind.chapters.robustness import robustness_chapter
+from leftbehind.paper.cohort import Cohort
+from leftbehind.paper import sensitivity
 from leftbehind.paper.sensitivity import Scenario, run_scenarios
 from leftbehind.presentation.glue import shown_formats
 
@@ -43,7 +45,7 @@ def test_every_key_the_page_shows_is_computed_and_nothing_else(chapter):
 
 
 def test_clustering_facts_match_the_data(chapter):
-    facts, lbc = chapter.facts("clustering"), chapter.cohort.lbc
+    facts, lbc = chapter.facts("clustering").values, chapter.cohort.lbc
     assert facts["lbc_n"] == len(lbc)
     assert facts["n_schools"] == lbc["school_id"].nunique()
     assert facts["n_towns"] == 5
@@ -53,51 +55,51 @@ def test_clustering_facts_match_the_data(chapter):
 
 
 def test_selection_facts_come_from_the_bootstrap(chapter):
-    facts, boot = chapter.facts("selection7"), chapter.boot7
+    facts, boot = chapter.facts("selection7").values, chapter.boot7
     retention = boot.retention()
     assert facts["n_boot"] == boot.n_boot == 6
     assert facts["n_always7"] == int((retention >= 0.995).sum())
     assert facts["n_candidates"] == len(chapter.cohort.blocks)
     assert 0 < facts["top_model_share"] <= 100
     assert facts["full_sample_retained"].count(",") == len(chapter.cohort.table7["retained"]) - 1
-    lasso = chapter.facts("lasso")
+    lasso = chapter.facts("lasso").values
     assert lasso["lasso_agree"] <= min(lasso["lasso_first"], lasso["n_retained7"])
 
 
 def test_table8_and_multiplicity_facts(chapter):
-    facts = chapter.facts("table8")
+    facts = chapter.facts("table8").values
     cases = chapter.cohort.cases
     assert facts["cases_n"] == len(cases)
     assert facts["events8"] == int(cases["professional"].sum())
     assert facts["epv8"] == pytest.approx(min(facts["events8"], len(cases) - facts["events8"]) / facts["params8"])
     assert facts["failed8"] == int(chapter.boot8.failed.sum())
     assert 0 < facts["null8_min_p"] <= 1
-    multiplicity = chapter.facts("multiplicity")
+    multiplicity = chapter.facts("multiplicity").values
     assert multiplicity["mult_raw"] >= multiplicity["mult_holm"]
     assert multiplicity["mult_bh"] >= multiplicity["mult_holm"]
     assert multiplicity["n_families"] == chapter.table("adjusted")["table"].nunique()
 
 
 def test_scenario_and_construction_facts(chapter):
-    facts = chapter.facts("scenarios")
+    facts = chapter.facts("scenarios").values
     assert facts["n_scenarios"] == 1
     assert facts["deff_min"] <= facts["deff_no_school"] <= facts["deff_max"]
     assert facts["n_survivors"] == (0 if facts["survivors"] == "none" else facts["survivors"].count(",") + 1
                                     + facts["survivors"].count(" and "))
-    construction = chapter.facts("construction")
+    construction = chapter.facts("construction").values
     assert construction["n_boot_chance"] == 4
     assert list(chapter.table("construction").columns) == ["book's cohort (nulls balanced)", "nulls left to chance"]
 
 
-def test_glue_facts_glues_each_fact_in_order():
+def test_facts_glue_onto_a_page_in_order(chapter):
     seen = []
 
     class FakePage:
-        def glue(self, key, value):
-            seen.append((key, value))
+        def glue(self, key, value, tier=None, source=None):
+            seen.append(key)
 
-    glue_facts(FakePage(), {"b": 2, "a": 1.5})
-    assert seen == [("b", 2), ("a", 1.5)]
+    chapter.facts("lasso").glue_onto(FakePage())
+    assert seen == ["lasso_agree", "n_retained7", "lasso_first"]
 
 
 def test_cohort_key_changes_with_the_data():
