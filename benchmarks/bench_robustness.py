@@ -2,6 +2,7 @@
 
     python benchmarks/bench_robustness.py                  # both parts
     python benchmarks/bench_robustness.py --skip-chapter   # the bootstrap only
+    python benchmarks/bench_robustness.py --skip-bootstrap # the chapter only
 
 A script that reports times (never a test).  Part 1 times the fast bootstrap of Table 7's whole backward
 elimination (:func:`leftbehind.stats.bootstrap_selection.bootstrap_selection`, ``--resamples`` on ``--workers``
@@ -94,12 +95,14 @@ def main(argv=None) -> int:
     parser.add_argument("--subset", type=int, default=10, help="resamples for the exact path")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-chapter", action="store_true")
+    parser.add_argument("--skip-bootstrap", action="store_true")
     args = parser.parse_args(argv)
     print(f"[bench] {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f} (other processes share the cores)",
           flush=True)
     record = {"when": time.strftime("%Y-%m-%dT%H:%M:%S"), "machine": platform.platform(), "cpus": os.cpu_count(),
               "load_average": round(os.getloadavg()[0], 1), "resamples": args.resamples, "workers": args.workers}
-    record.update(bench_bootstrap(args))
+    if not args.skip_bootstrap:
+        record.update(bench_bootstrap(args))
     if not args.skip_chapter:
         record.update(bench_chapter(args))
     own, children = peak_mb()
