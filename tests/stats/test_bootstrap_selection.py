@@ -51,6 +51,9 @@ def test_same_retained_sets_on_same_resamples(nssi_inputs):
         rows = resample_indices(len(y), 5, b)
         reference = backward_reference(design, y, blocks, rows)
         assert [v for v, kept in zip(result.variables, result.retained[b]) if kept] == reference.retained, b
+        # every decision on the way, not only the end: the same variables removed in the same order
+        fast = backward_fast(problem, np.bincount(rows, minlength=len(y)).astype(float))
+        assert fast.removed == [s.removed for s in reference.steps if s.removed], b
         finite = np.isfinite(result.final_params[b])
         np.testing.assert_allclose(result.final_params[b][finite], reference.fit.params, atol=1e-6)
 

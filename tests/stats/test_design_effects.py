@@ -220,3 +220,18 @@ def test_design_effect_direct_against_hand_formula():
     rng = np.random.default_rng(0)
     flat = (rng.random(3000) < 0.2).astype(float)
     assert design_effect_direct(flat, np.arange(3000) % 50)["design_effect_direct"] < 1.6
+
+
+def test_batched_newton_equals_one_fit_per_outcome():
+    from leftbehind.stats.design_effects import _logit_newton_many
+    from leftbehind.stats.fast_logit import fit_logit
+
+    rng = np.random.default_rng(4)
+    x = np.column_stack([np.ones(800), rng.normal(size=(800, 3)), rng.random(800) < 0.3])
+    eta = x @ np.array([-1.0, 0.5, -0.3, 0.2, 0.8])
+    y = (rng.random((800, 6)) < 1 / (1 + np.exp(-eta[:, None]))).astype(float)
+    betas, breads = _logit_newton_many(x, y, np.zeros(5))
+    for s in range(6):
+        one = fit_logit(x, y[:, s])
+        np.testing.assert_allclose(betas[:, s], one.params, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(breads[s], np.linalg.inv(one.information), rtol=1e-9)

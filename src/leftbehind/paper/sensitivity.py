@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from leftbehind.core.cache import cached_pickle
 from leftbehind.paper.report import synthetic_analysis
 from leftbehind.survey.synthetic import DEFAULT_SEED
 
@@ -173,20 +172,45 @@ SCENARIOS = [
 ]
 
 
+def _scenario_results(args) -> dict:
+    seed, overrides, p_remove = args
+    return key_results(synthetic_analysis(seed, overrides), p_remove)
+
+
 def run_scenarios(scenarios: list[Scenario] | None = None, seed: int = COHORT_SEED, p_remove: float = 0.10,
-                  cache: bool = True, progress=None) -> pd.DataFrame:
-    """Key results under each scenario, one row per scenario (cached on disk)."""
+                  cache: bool = True, progress=None, workers: int = 1) -> pd.DataFrame:
+    """Key results under each scenario, one row per scenario (cached on disk).
+
+    ``workers`` > 1 computes the scenarios not yet cached in that many processes (each scenario is deterministic
+    and independent of the others, so the table is the same).
+    """
+    from leftbehind.core.cache import cache_path, write_atomically
+
     scenarios = SCENARIOS if scenarios is None else scenarios
+    tasks = [(seed, scenario.overrides(), p_remove) for scenario in scenarios]
+    paths = [cache_path("sensitivity", [overrides, seed, p_remove], ".pkl") if cache else None
+             for _, overrides, _ in tasks]
+    results: dict[int, dict] = {}
+    for i, path in enumerate(paths):
+        if path is not None and path.exists():
+            results[i] = pd.read_pickle(path)
+    missing = [i for i in range(len(tasks)) if i not in results]
+    if workers > 1 and len(missing) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            computed = dict(zip(missing, pool.map(_scenario_results, [tasks[i] for i in missing])))
+    else:
+        computed = {i: _scenario_results(tasks[i]) for i in missing}
+    for i, result in computed.items():
+        results[i] = result
+        if paths[i] is not None:
+            write_atomically(paths[i], lambda tmp, result=result: pd.to_pickle(result, tmp))
     rows = []
     for i, scenario in enumerate(scenarios):
-        overrides = scenario.overrides()
-
-        def compute(overrides=overrides):
-            return key_results(synthetic_analysis(seed, overrides), p_remove)
-
-        result = cached_pickle("sensitivity", [overrides, seed, p_remove], compute) if cache else compute()
+        overrides = tasks[i][1]
         rows.append({"scenario": scenario.key, "label": scenario.label,
-                     "changed": ", ".join(f"{k} = {v}" for k, v in overrides.items()) or "(none)", **result})
+                     "changed": ", ".join(f"{k} = {v}" for k, v in overrides.items()) or "(none)", **results[i]})
         if progress:
             progress(i + 1, len(scenarios))
     return pd.DataFrame(rows).set_index("scenario")

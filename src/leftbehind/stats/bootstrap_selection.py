@@ -34,10 +34,11 @@ import hashlib
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from leftbehind.stats import fast_logit
 from leftbehind.stats.fast_logit import ConvergenceError, LogitFit, fit_logit, fit_without_blocks
@@ -86,6 +87,12 @@ def resample_indices(n: int, seed: int, b: int) -> np.ndarray:
     return np.random.default_rng([seed, b]).integers(0, n, size=n)
 
 
+@lru_cache(maxsize=None)
+def _settle_threshold(p_remove: float, max_df: int) -> float:
+    """The LR statistic above which no block of up to ``max_df`` columns can be removed (p < p_remove / 1000)."""
+    return float(max(stats.chi2.isf(p_remove / 1000.0, df) for df in range(1, max_df + 1)))
+
+
 def _information(x: np.ndarray, w: np.ndarray, beta: np.ndarray) -> np.ndarray:
     p = fast_logit._expit(x @ beta)
     return (x * (w * p * (1.0 - p))[:, None]).T @ x
@@ -128,11 +135,11 @@ def backward_fast(problem: SelectionProblem, w: np.ndarray | None = None, p_remo
     while current:
         local = {c: i for i, c in enumerate(cols)}
         drops = [[local[c] for c in problem.blocks[v]] for v in current]
-        dfs = sorted({len(d) for d in drops})
-        settle = max(stats.chi2.isf(p_remove / 1000.0, df) for df in dfs)
+        df = np.array([len(d) for d in drops], dtype=float)
+        settle = _settle_threshold(p_remove, int(df.max()))
         llf, params = fit_without_blocks(x[:, cols], y, w, fit, drops, settle_above=settle)
         lr = np.maximum(2.0 * (fit.llf - llf), 0.0)
-        p = stats.chi2.sf(lr, [len(d) for d in drops])
+        p = special.chdtrc(df, lr)  # the chi-squared survival function (what scipy.stats.chi2.sf calls)
         worst = int(np.argmax(p))  # first maximum = first in candidate order
         if not p[worst] > p_remove:
             break

@@ -86,6 +86,19 @@ def _softplus(eta: np.ndarray) -> np.ndarray:
     return out
 
 
+def _softplus_from(eta: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """``log(1 + exp(eta))`` given ``e = exp(-eta)`` (already computed for the probabilities).
+
+    ``eta + log1p(e)`` is the same function; where ``eta`` is very negative (``e`` huge or infinite) the
+    direct form is used instead.
+    """
+    out = eta + np.log1p(e)
+    low = eta < -30.0
+    if low.any():
+        out[low] = np.log1p(np.exp(eta[low]))
+    return out
+
+
 def fit_logit(
     x: np.ndarray,
     y: np.ndarray,
@@ -163,30 +176,38 @@ def fit_without_blocks(
     k, m = x.shape[1], len(drop)
     info = current.information
     keep_mask = np.ones((k, m), dtype=bool)
-    solvers = np.zeros((m, k, k))  # inverse of the kept block of the information, padded with zeros
-    beta = np.repeat(current.params[:, None], m, axis=1)
     for j, cols in enumerate(drop):
         keep_mask[cols, j] = False
-        keep = np.flatnonzero(keep_mask[:, j])
-        inv_kk = np.linalg.inv(info[np.ix_(keep, keep)])
-        solvers[j][np.ix_(keep, keep)] = inv_kk
-        # conditional estimate: the constrained optimum of the quadratic approximation
-        beta[keep, j] = current.params[keep] + inv_kk @ (info[np.ix_(keep, cols)] @ current.params[cols])
-        beta[cols, j] = 0.0
+    # All m kept-block inverses in one call: the information with each model's dropped rows and columns
+    # replaced by the identity inverts to the kept block's inverse padded with that identity, which is zeroed.
+    kept = keep_mask.T  # m x k
+    both = kept[:, :, None] & kept[:, None, :]
+    padded = np.where(both, info[None, :, :], 0.0)
+    padded[:, np.arange(k), np.arange(k)] += ~kept
+    solvers = np.linalg.inv(padded)
+    solvers[~both] = 0.0
+    # conditional estimates: the constrained optima of the quadratic approximation
+    dropped_part = np.where(kept.T, 0.0, current.params[:, None])  # k x m: each model's dropped coefficients
+    beta = np.where(kept.T, current.params[:, None], 0.0)
+    beta += np.einsum("mij,jm->im", solvers, info @ dropped_part)
     active = np.arange(m)
     wy = w * y
+    settled_llf = np.full(m, np.nan)
     for _ in range(maxiter):
         eta = x @ beta[:, active]
-        p = _expit(eta)
+        with np.errstate(over="ignore"):
+            e = np.exp(-eta)
+        p = 1.0 / (1.0 + e)
         grad = x.T @ (wy[:, None] - w[:, None] * p)
         step = np.einsum("mij,jm->im", solvers[active], grad)
         done = np.max(np.abs(step), axis=0) < tol
         if settle_above is not None:
-            llf_now = w @ (y[:, None] * eta - _softplus(eta))
+            llf_now = w @ (y[:, None] * eta - _softplus_from(eta, e))
             decrement = np.einsum("im,im->m", grad, step)  # g' H^-1 g: twice the predicted remaining gain
             settled = 2.0 * (current.llf - llf_now) - 4.0 * decrement > settle_above
             done |= settled
             step[:, settled] = 0.0
+            settled_llf[active[settled]] = llf_now[settled]  # the iterate stays where this was computed
         beta[:, active] += step
         if done.all():
             active = active[:0]
@@ -197,8 +218,11 @@ def fit_without_blocks(
         refit = fit_logit(x[:, keep], y, w, start=beta[keep, j], tol=tol)
         beta[:, j] = 0.0
         beta[keep, j] = refit.params
-    llf = loglike(x, y, beta, w)
-    return np.atleast_1d(llf), beta
+    llf = settled_llf
+    moved = np.isnan(llf)
+    if moved.any():
+        llf[moved] = np.atleast_1d(loglike(x, y, beta[:, moved], w))
+    return llf, beta
 
 
 def fit_logit_weights(
