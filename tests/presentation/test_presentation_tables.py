@@ -110,3 +110,20 @@ def test_raw_keys_in_text_cells_are_written_in_words():
     frame = pd.DataFrame({"comparison": ["t5:escape:lbc_vs_nlbc", "plain text"], "term": ["gender[girl]", "x"]})
     _, body = cells(to_html(frame))
     assert body == [["Table 5, Escape (LBC vs NLBC)", "Girl (vs boy)"], ["plain text", "x"]]
+
+
+def test_a_named_table_carries_its_name_as_the_id_the_prose_cites():
+    html = Table(pd.DataFrame({"n": [3]}), "A caption", name="tbl-help-table3")._repr_html_()
+    assert BeautifulSoup(html, "html.parser").figure["id"] == "tbl-help-table3"
+    assert "id=" not in Table(pd.DataFrame({"n": [3]}), "A caption")._repr_html_()
+
+
+@pytest.mark.parametrize("name, caption, message", [
+    ("table3", "A caption", "use 'tbl-'"),
+    ("fig-table3", "A caption", "use 'tbl-'"),
+    ("tbl-Table_3", "A caption", "lowercase"),
+    ("tbl-table3", None, "give a caption"),
+])
+def test_a_name_must_be_citable_and_captioned(name, caption, message):
+    with pytest.raises(ValueError, match=message):
+        Table(pd.DataFrame({"n": [3]}), caption, name=name)

@@ -10,6 +10,10 @@ formatter for data frames by :func:`install`, which :func:`leftbehind.plots.figu
 - missing values as "—";
 - text never truncated; every table in its own horizontally scrolling box, so the page itself never scrolls
   sideways on a phone.
+
+A table with a caption is numbered in the book ("Table 12."), and a table given a ``name`` (``tbl-…``) can be
+cited from the prose with ``{numref}`` (``book/_ext/numbered_outputs.py`` turns the caption into a Sphinx
+table; see :func:`check_name`).
 """
 
 from __future__ import annotations
@@ -135,8 +139,27 @@ def _meaningful_index(frame: pd.DataFrame) -> bool:
     return True
 
 
-def to_html(frame: pd.DataFrame, caption: str | None = None) -> str:
-    """The book's HTML for a table (see the module docstring)."""
+#: A name the prose can cite: lowercase words joined by hyphens, starting with the kind (Sphinx keeps it unchanged).
+NAME = re.compile(r"^(tbl|fig)-[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def check_name(name: str | None, caption: str | None, kind: str) -> str | None:
+    """``name`` if it is a valid cross-reference name for a ``kind`` ("tbl" or "fig") output, else ``ValueError``.
+
+    Only a captioned output is numbered, so a name needs a caption.
+    """
+    if name is None:
+        return None
+    if not NAME.match(name) or not name.startswith(kind + "-"):
+        raise ValueError(f"name {name!r}: use '{kind}-' then lowercase words joined by hyphens, e.g. '{kind}-table7-model'")
+    if not caption:
+        raise ValueError(f"name {name!r}: only a captioned {'table' if kind == 'tbl' else 'figure'} is numbered; give a caption")
+    return name
+
+
+def to_html(frame: pd.DataFrame, caption: str | None = None, name: str | None = None) -> str:
+    """The book's HTML for a table (see the module docstring); ``name`` becomes the ``id`` the prose cites."""
+    name = check_name(name, caption, "tbl")
     frame = frame.copy()
     if isinstance(frame.columns, pd.MultiIndex):
         frame.columns = [" ".join(str(part) for part in col if str(part)) for col in frame.columns]
@@ -169,18 +192,23 @@ def to_html(frame: pd.DataFrame, caption: str | None = None) -> str:
     if not caption:
         return table
     # the caption sits outside the scrolling box, so on a phone it wraps at the page's width
-    return f'<figure class="lb-table-figure"><figcaption>{html.escape(caption)}</figcaption>{table}</figure>'
+    ident = f' id="{name}"' if name else ""
+    return f'<figure class="lb-table-figure"{ident}><figcaption>{html.escape(caption)}</figcaption>{table}</figure>'
 
 
 class Table:
-    """A table with a caption, displayed through :func:`to_html` (``Table(df, "Caption")`` as a cell's value)."""
+    """A table with a caption, displayed through :func:`to_html` (``Table(df, "Caption")`` as a cell's value).
 
-    def __init__(self, frame: pd.DataFrame, caption: str | None = None):
+    ``name`` (``"tbl-…"``) lets the prose cite the table by its number: ``{numref}`tbl-…```.
+    """
+
+    def __init__(self, frame: pd.DataFrame, caption: str | None = None, name: str | None = None):
         self.frame = frame
         self.caption = caption
+        self.name = check_name(name, caption, "tbl")
 
     def _repr_html_(self) -> str:
-        return to_html(self.frame, self.caption)
+        return to_html(self.frame, self.caption, self.name)
 
     def __repr__(self) -> str:
         return f"Table: {self.caption or ''} ({len(self.frame)} rows)"
