@@ -58,14 +58,14 @@ def module_path(module: str) -> Path:
 # The modules the book's numbers rest on, each with the test file(s) that are its own tests.
 TARGETS: dict[str, list[str]] = {
     "stats.prevalence": ["tests/stats/test_prevalence.py"],
-    "audit.granularity": ["tests/audit/test_granularity.py"],
+    "stats.granularity": ["tests/stats/test_granularity.py"],
     "audit.reconstruction": ["tests/audit/test_reconstruction.py"],
     "stats.stepwise": ["tests/stats/test_stepwise.py"],
     "stats.fast_logit": ["tests/stats/test_fast_logit.py"],
     "stats.penalised": ["tests/stats/test_penalised.py"],
     "stats.multiplicity": ["tests/stats/test_multiplicity.py"],
     "context.evidence": ["tests/context/test_evidence.py"],
-    "spec.validate": ["tests/spec/test_validate.py"],
+    "survey.validate": ["tests/survey/test_validate.py"],
     "survey.clean": ["tests/survey/test_clean.py"],
     "survey.derive": ["tests/survey/test_derive.py"],
     "survey.scoring": ["tests/survey/test_scoring.py"],

@@ -158,7 +158,7 @@ def test_yingshan_spec_reproduces_the_pipeline_and_table7(tmp_path):
     """The generic path on the synthetic raw export gives the pipeline's flow and Table 7 (same retained, same ORs)."""
     from leftbehind.paper.models import table7_nssi_lbc
     from leftbehind.survey.pipeline import run_pipeline
-    from leftbehind.stats.study import analyse_file
+    from leftbehind.survey.study import analyse_file
 
     raw = tmp_path / "raw.csv"
     assert cli("simulate", "--seed", 2023, "--out", raw).returncode == 0

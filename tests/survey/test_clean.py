@@ -2,7 +2,7 @@
 
 from leftbehind.survey.clean import exclude, exclusions_by_reason
 from leftbehind.spec.codebook import load_codebook
-from leftbehind.spec.validate import validate_export
+from leftbehind.survey.validate import validate_export
 from rawfactory import valid_row, write_rows
 
 

@@ -4,7 +4,7 @@ import pandas as pd
 
 from leftbehind.survey.clean import exclude
 from leftbehind.survey.derive import derive
-from leftbehind.spec.validate import validate_export
+from leftbehind.survey.validate import validate_export
 from rawfactory import valid_row, write_rows
 
 

@@ -29,7 +29,7 @@ a printed unit of ``v`` (both ends included, so either rounding rule is allowed)
 
 The same idea works from other printed numbers: :func:`tables_from_printed_shares`
 lists every integer table consistent with printed group sizes, percentages
-(through :func:`leftbehind.audit.granularity.consistent_numerators`) and a printed
+(through :func:`leftbehind.stats.granularity.consistent_numerators`) and a printed
 Pearson χ² with or without Yates' correction (computed with
 ``scipy.stats.chi2_contingency``).  The evidence chapter applies it to other
 studies (:func:`leftbehind.context.evidence.recover_counts`).
@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2_contingency, norm
 
-from leftbehind.audit.granularity import consistent_numerators, rounds_to
+from leftbehind.stats.granularity import consistent_numerators, rounds_to
 
 #: the textbook 97.5 % normal quantile
 Z_TEXTBOOK = 1.96
@@ -175,7 +175,7 @@ def plot_solution_sets(girls_grid: pd.DataFrame, girls: pd.DataFrame, boarders_b
 
     ``printed`` maps ``"girls"`` and ``"boarders"`` to the printed (OR, CI low, CI high) strings.
     """
-    from leftbehind.audit.granularity import printed_window
+    from leftbehind.stats.granularity import printed_window
 
     import matplotlib.pyplot as plt
 

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
-from leftbehind.audit.granularity import consistent_numerators, rounds_to
+from leftbehind.stats.granularity import consistent_numerators, printed_window, rounds_to
 from leftbehind.audit.reconstruction import Z_TEXTBOOK, reconstruct_two_by_two
 
 #: the scorecard's statuses, in the order the summary lists them
@@ -123,8 +123,9 @@ def smallest_significant_comparator(counts_1, n1_values, printed_pct_2, decimals
     2 has any integer count that prints as ``printed_pct_2``.  ``None`` if none does.
     """
     n2 = np.arange(1, max_n2 + 1)
-    low = np.ceil((printed_pct_2 - 0.5 * 10.0**-decimals) * n2 / 100 - 1e-9)
-    high = np.floor((printed_pct_2 + 0.5 * 10.0**-decimals) * n2 / 100 + 1e-9)
+    window_low, window_high = printed_window(printed_pct_2, decimals)
+    low = np.ceil(window_low * n2 / 100 - 1e-9)
+    high = np.floor(window_high * n2 / 100 + 1e-9)
     ok = np.zeros(n2.shape, dtype=bool)
     for a, n1 in zip(counts_1, n1_values):
         for c in (low, high):

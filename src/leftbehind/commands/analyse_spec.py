@@ -106,7 +106,7 @@ def contract_tier() -> tuple[str, str]:
 
 def run(args) -> int:
     from leftbehind.spec import load_spec
-    from leftbehind.stats.study import analyse_file
+    from leftbehind.survey.study import analyse_file
 
     start = time.perf_counter()
     spec = load_spec(args.spec)

@@ -138,7 +138,7 @@ from statsmodels.stats.meta_analysis import combine_effects
 from statsmodels.stats.proportion import proportion_confint
 
 from leftbehind.core.errors import UserError, fail_where, is_blank, require_columns
-from leftbehind.audit.granularity import consistent_numerators, rounds_to
+from leftbehind.stats.granularity import consistent_numerators, rounds_to
 from leftbehind.audit.reconstruction import pearson_chi2, tables_from_printed_shares
 from leftbehind.core.paths import published_dir
 
@@ -248,9 +248,9 @@ def validate_evidence(table: pd.DataFrame, source: str) -> pd.DataFrame:
         value = _check_printed_percent(table, group, source)
         exact = 100 * counts[f"events_{group}"].astype(float) / counts[f"n_{group}"].astype(float)
         decimals = pd.to_numeric(table[f"prev_{group}_decimals"], errors="coerce")
-        half_unit = 0.5 * 10.0 ** (-decimals) + 1e-9
+        known = exact.notna() & value.notna() & decimals.notna()
         fail_where(source, f"prev_{group}_pct", f"disagrees with events_{group}/n_{group} beyond rounding",
-              ((exact - value).abs() > half_unit).fillna(False))
+              known & ~rounds_to(exact, value, decimals))
         values[f"prev_{group}_value"] = value
     chi2_value = _check_printed_chi2(table, counts, source)
     duplicate = table["duplicate_of"].fillna("").astype(str).str.strip()

@@ -52,6 +52,7 @@ import pandas as pd
 
 from leftbehind.core.errors import UserError, fail_where, is_blank, require_columns
 from leftbehind.core.paths import published_dir
+from leftbehind.stats.granularity import rounds_to
 
 DEFINITION_COLUMNS = ("definition", "age_range", "parents_away", "hukou_scope", "source_type")
 HEADCOUNT_COLUMNS = (
@@ -226,9 +227,8 @@ def recompute_change(headcounts: pd.DataFrame, change_row: str, base_row: str, c
     printed_row = headcounts[headcounts["row_id"] == change_row].iloc[0]
     base, count = value_of(headcounts, base_row), value_of(headcounts, count_row)
     exact = 100 * (count - base) / base
-    half = 0.5 * 10.0 ** -int(printed_row["decimals"])
     return {"printed": float(printed_row["value"]), "recomputed": exact,
-            "matches": abs(exact - float(printed_row["value"])) <= half + 1e-9}
+            "matches": bool(rounds_to(exact, float(printed_row["value"]), int(printed_row["decimals"])))}
 
 
 def parts_sum(table: pd.DataFrame, part_rows: list[str], whole_row: str) -> dict:

@@ -4,7 +4,7 @@ The help-seeking shares are *published* (Yong et al. 2023, read from
 ``data/published/yong2023.csv``).  The counts behind them are *derived*: the
 paper prints only percentages of the 282 left-behind children with NSSI, so
 each count is the integer numerator consistent with the printed share
-(:func:`leftbehind.audit.granularity.consistent_numerators`), and the intervals are
+(:func:`leftbehind.stats.granularity.consistent_numerators`), and the intervals are
 Wilson intervals from statsmodels.  Hung's obstacles are read from
 ``data/published/hung2023.csv``; their one-line summaries are our paraphrase.
 """
@@ -15,7 +15,7 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from leftbehind.core.errors import UserError
-from leftbehind.audit.granularity import consistent_numerators
+from leftbehind.stats.granularity import consistent_numerators
 
 #: the four mutually exclusive help-seeking answers Yong et al. report, in the paper's order
 HELP_CATEGORIES = (

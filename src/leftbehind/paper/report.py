@@ -23,6 +23,7 @@ from leftbehind.plots.figures import apply_style
 from leftbehind.paper.claims import attach_claims, load_claims
 from leftbehind.presentation.tables import format_p
 from leftbehind.presentation.vocabulary import label
+from leftbehind.survey.synthetic import DEFAULT_SEED
 
 MODEL_TITLES = {
     "nssi_lbc": "Table 7: NSSI among left-behind children",
@@ -279,7 +280,7 @@ def disagreements(tests: pd.DataFrame) -> str:
     return "; ".join(f"{describe_comparison(r.comparison)}, {p_text(r.p)}" for r in rows.itertuples())
 
 
-def synthetic_analysis(seed: int = 2023, overrides: dict[str, str] | None = None) -> pd.DataFrame:
+def synthetic_analysis(seed: int = DEFAULT_SEED, overrides: dict[str, str] | None = None) -> pd.DataFrame:
     """The book's synthetic cohort, generated and run through the survey pipeline (analysis dataset).
 
     ``overrides`` replaces assumption-register values (see :func:`leftbehind.survey.synthetic.apply_overrides`).

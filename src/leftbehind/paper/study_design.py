@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from leftbehind.stats.granularity import rounds_to
+
 FLOW_STEPS = (
     ("collected", "Questionnaires collected"),
     ("valid_methods", "Valid after removing incomplete ones (Methods)"),
@@ -43,7 +45,6 @@ def recompute_share(published: pd.DataFrame, key: str) -> dict:
     denominator = int(published.loc[denominator_key, "value"])
     exact = 100 * numerator / denominator
     decimals = int(pct["decimals"])
-    half_step = 0.5 * 10.0**-decimals
     return {
         "key": key,
         "numerator_key": numerator_key,
@@ -52,7 +53,7 @@ def recompute_share(published: pd.DataFrame, key: str) -> dict:
         "printed": float(pct["value"]),
         "exact": exact,
         "recomputed": float(f"{exact:.{decimals}f}"),
-        "matches": abs(exact - float(pct["value"])) <= half_step + 1e-12,
+        "matches": bool(rounds_to(exact, float(pct["value"]), decimals)),
     }
 
 

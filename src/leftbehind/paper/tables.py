@@ -28,18 +28,19 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from statsmodels.stats.contingency_tables import Table2x2
-from statsmodels.stats.proportion import proportion_confint
 
 from leftbehind.paper.models import CATEGORICAL, COPING_FACTORS
+from leftbehind.stats.comparisons import compare_counts, compare_means
+from leftbehind.stats.prevalence import wilson_percent as wilson
+from leftbehind.survey.derive import LEVELS
 
 #: Subgroups of Tables 1, 2 and 4, in display order.
 SUBGROUPS = ["gender", "stage", "residence", "boarder", "only_child", "family", "father_edu", "mother_edu"]
 #: Coping scores of Tables 5-6: the seven factors, then the two composites.
 COPING_SCORES = COPING_FACTORS + ["problem_oriented", "emotion_oriented"]
-#: Help-seeking categories of Table 3, in the questionnaire's order.
-HELP_CATEGORIES = ["none", "refused", "self_help", "professional"]
+#: Help-seeking categories of Table 3, in the questionnaire's order (as the derived variable defines them).
+HELP_CATEGORIES = list(LEVELS["help_seeking"])
 #: Levels whose share (pooled) defines the direction of a multi-level comparison;
 #: default: every non-reference level pooled against the reference.
 FOCAL = {"stage": ["senior"]}
@@ -53,56 +54,6 @@ class TableResult:
 
     cells: pd.DataFrame
     tests: pd.DataFrame
-
-
-def wilson(k: int, n: int) -> tuple[float, float]:
-    """95 % Wilson score interval for ``k`` of ``n``, in percent."""
-    if n == 0:
-        return (float("nan"), float("nan"))
-    low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
-    return 100 * float(low), 100 * float(high)
-
-
-def compare_counts(table: np.ndarray) -> dict:
-    """Test independence in a contingency table (rows = groups, columns = outcome levels).
-
-    Pearson chi-square without continuity correction; Fisher's exact test for a
-    2x2 table with any expected count below 5.  Empty rows/columns are dropped.
-    """
-    table = np.asarray(table, dtype=float)
-    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
-    if table.shape[0] < 2 or table.shape[1] < 2:
-        return {"test": "not testable", "statistic": np.nan, "df": np.nan, "p": np.nan, "note": "a margin is empty"}
-    expected = stats.contingency.expected_freq(table)
-    small = bool((expected < 5).any())
-    if table.shape == (2, 2) and small:
-        result = stats.fisher_exact(table)
-        return {"test": "Fisher exact", "statistic": np.nan, "df": np.nan, "p": float(result.pvalue), "note": "expected count < 5"}
-    chi2, p, dof, _ = stats.chi2_contingency(table, correction=False)
-    note = "expected count < 5 in some cells" if small else ""
-    return {"test": "chi-square", "statistic": float(chi2), "df": float(dof), "p": float(p), "note": note}
-
-
-def cohens_d(a: np.ndarray, b: np.ndarray) -> float:
-    """Cohen's d of ``a`` minus ``b`` on the pooled standard deviation."""
-    n1, n2 = len(a), len(b)
-    pooled = np.sqrt(((n1 - 1) * np.var(a, ddof=1) + (n2 - 1) * np.var(b, ddof=1)) / (n1 + n2 - 2))
-    return float((np.mean(a) - np.mean(b)) / pooled)
-
-
-def compare_means(a: pd.Series, b: pd.Series) -> dict:
-    """Welch's t-test of ``a`` vs ``b`` with Cohen's d (``a`` minus ``b``)."""
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
-    result = stats.ttest_ind(a, b, equal_var=False)
-    return {
-        "test": "Welch t",
-        "statistic": float(result.statistic),
-        "df": float(result.df),
-        "p": float(result.pvalue),
-        "difference": float(np.mean(a) - np.mean(b)),
-        "cohens_d": cohens_d(a, b),
-    }
 
 
 def _levels(data: pd.DataFrame, variable: str) -> list[str]:

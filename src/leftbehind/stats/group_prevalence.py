@@ -3,8 +3,8 @@
 Intervals come from statsmodels' ``proportion_confint`` (via
 :func:`leftbehind.stats.prevalence.prevalence_interval`): Wilson score and
 Clopper–Pearson ("exact").  Group comparisons reuse the book's tests
-(:func:`leftbehind.paper.tables.compare_counts`: Pearson chi-square, Fisher's exact
-test for a sparse 2×2 table; :func:`leftbehind.paper.tables.compare_means`: Welch's t
+(:func:`leftbehind.stats.comparisons.compare_counts`: Pearson chi-square, Fisher's exact
+test for a sparse 2×2 table; :func:`leftbehind.stats.comparisons.compare_means`: Welch's t
 and Cohen's d).
 """
 
@@ -15,7 +15,7 @@ import pandas as pd
 
 from leftbehind.stats.prevalence import prevalence_interval
 from leftbehind.spec.study import StudySpec
-from leftbehind.paper.tables import compare_counts, compare_means
+from leftbehind.stats.comparisons import compare_counts, compare_means
 
 
 def level_order(values) -> list[str]:

@@ -26,6 +26,14 @@ def prevalence_interval(count: int, total: int, method: str = "wilson", alpha: f
     return float(low), float(high)
 
 
+def wilson_percent(count: int, total: int) -> tuple[float, float]:
+    """95 % Wilson score limits for ``count / total`` in percent; ``(nan, nan)`` for an empty group."""
+    if total == 0:
+        return (float("nan"), float("nan"))
+    low, high = prevalence_interval(count, total, "wilson")
+    return 100 * low, 100 * high
+
+
 def prevalence_table(count: int, total: int, alpha: float = 0.05) -> pd.DataFrame:
     """Prevalence in percent with Wilson and Clopper–Pearson limits, one row per method."""
     rows = []

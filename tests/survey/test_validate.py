@@ -3,7 +3,7 @@
 import pytest
 
 from leftbehind.core.errors import UserError
-from leftbehind.spec.validate import validate_export
+from leftbehind.survey.validate import validate_export
 from rawfactory import valid_row, write_rows
 
 
@@ -111,7 +111,7 @@ def test_ragged_row(tmp_path):
 
 # --- Tests that would notice (issue 14, item 8): row summaries, long digit strings, cross rules at their edges -----
 
-from leftbehind.spec.validate import SHOW_ROWS, row_numbers  # noqa: E402
+from leftbehind.survey.validate import SHOW_ROWS, row_numbers  # noqa: E402
 
 
 def test_row_numbers_lists_five_then_counts_the_rest():
@@ -149,7 +149,7 @@ def test_cross_rules_leave_blank_answers_to_the_exclusions(tmp_path):
 
 import numpy as np  # noqa: E402
 
-from leftbehind.spec.validate import _drop_zero_decimals, missing_columns_message, near_match  # noqa: E402
+from leftbehind.survey.validate import _drop_zero_decimals, missing_columns_message, near_match  # noqa: E402
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from leftbehind.audit.granularity import (
+from leftbehind.stats.granularity import (
     consistent_denominators,
     consistent_numerators,
     grim_mean_consistent,

@@ -1,4 +1,4 @@
-"""leftbehind.stats.study: one spec-driven run, its reading views and the facts a page glues."""
+"""leftbehind.survey.study: one spec-driven run, its reading views and the facts a page glues."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from leftbehind.spec import parse_spec
-from leftbehind.stats.study import analyse_study
+from leftbehind.survey.study import analyse_study
 from spec_surveys import make_data
 
 

@@ -1,0 +1,137 @@
+"""The package's folders are its layers: each may import only the layers below it, and only the Yingshan layer
+knows the Yingshan survey's column names.  The book's architecture page (``book/architecture.md``) states the
+rules and the known exceptions; the last test checks that it lists every one."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "src" / "leftbehind"
+
+#: Which subpackages each subpackage may import (besides itself).  Lower layers first.
+ALLOWED = {
+    "core": set(),
+    "presentation": {"core"},
+    "spec": {"core"},
+    "plots": {"core", "presentation", "spec"},
+    "stats": {"core", "presentation", "spec", "plots"},
+    "survey": {"core", "presentation", "spec", "stats", "plots"},
+    "audit": {"core", "presentation", "plots", "stats"},
+    "context": {"core", "presentation", "plots", "stats", "audit"},
+    "paper": {"core", "presentation", "spec", "plots", "stats", "survey"},
+    "commands": {"core", "presentation", "spec", "plots", "stats", "survey", "audit", "context", "paper"},
+}
+#: Imports that break the layering today, each with why it is still there.  The list may only shrink.
+KNOWN_LAYER_EXCEPTIONS = {
+    ("stats/bootstrap_selection.py", "paper"): "reads the Yingshan variable names for its default labels",
+    ("stats/design_effects.py", "survey"): "reads the synthetic cohort's town from its school ids",
+}
+
+#: Modules allowed to name the Yingshan survey's columns: its contract, the Yingshan pipeline, the generator and
+#: the paper layer.  Everything else must take column names as arguments or from a study spec.
+YINGSHAN_MODULES = ("paper/", "spec/codebook.py", "survey/synthetic.py", "survey/validate.py", "survey/clean.py",
+                    "survey/derive.py", "survey/scoring.py", "survey/pipeline.py")
+#: Names that are also ordinary words elsewhere (an evidence table's construct "nssi", its group "lbc", say).
+GENERIC_WORDS = {"nssi", "lbc", "age", "grade", "gender"}
+
+
+def modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def layer_of(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).parts
+    return parts[0] if len(parts) > 1 else ""
+
+
+def imported_layers(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "leftbehind" and len(parts) > 1 and (PACKAGE / parts[1]).is_dir():
+                found.add(parts[1])
+    return found
+
+
+def layer_violations() -> set[tuple[str, str]]:
+    bad = set()
+    for path in modules():
+        layer = layer_of(path)
+        if layer not in ALLOWED:
+            continue
+        for other in imported_layers(path) - {layer} - ALLOWED[layer]:
+            bad.add((str(path.relative_to(PACKAGE)), other))
+    return bad
+
+
+def test_every_subpackage_has_a_rule():
+    folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert folders == set(ALLOWED)
+
+
+def test_each_layer_imports_only_the_layers_below_it():
+    assert layer_violations() - set(KNOWN_LAYER_EXCEPTIONS) == set()
+
+
+def test_known_exceptions_are_still_real():
+    """Fixing an exception must remove it from the list (so the page stays true)."""
+    assert set(KNOWN_LAYER_EXCEPTIONS) - layer_violations() == set()
+
+
+def test_the_layer_check_notices_an_upward_import(tmp_path, monkeypatch):
+    fake = tmp_path / "leftbehind"
+    (fake / "core").mkdir(parents=True)
+    (fake / "paper").mkdir()
+    (fake / "core" / "x.py").write_text("from leftbehind.paper import tables\n")
+    monkeypatch.setattr(__import__(__name__), "PACKAGE", fake)
+    assert layer_violations() == {("core/x.py", "paper")}
+
+
+def yingshan_columns() -> set[str]:
+    codebook = yaml.safe_load((ROOT / "data" / "codebook.yaml").read_text(encoding="utf-8"))
+    names = {column["name"] for column in codebook["columns"]}
+    names |= set(codebook["derived"]) | set(codebook["coping"]["factors"]) | set(codebook["coping"]["orientations"])
+    return names - GENERIC_WORDS
+
+
+def yingshan_names_in(path: Path, names: set[str]) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            and n.value in names}
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_only_the_yingshan_layer_names_yingshan_columns(path):
+    relative = str(path.relative_to(PACKAGE))
+    if relative.startswith(YINGSHAN_MODULES) or (relative, "paper") in KNOWN_LAYER_EXCEPTIONS:
+        return
+    found = yingshan_names_in(path, yingshan_columns())
+    assert not found, f"{relative} names Yingshan columns {sorted(found)}: take them from a spec or an argument"
+
+
+def test_the_column_check_recognises_a_yingshan_column(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text('def f(data):\n    return data["months_apart"].mean()\n')
+    assert yingshan_names_in(module, yingshan_columns()) == {"months_apart"}
+
+
+def test_the_architecture_page_states_every_layer_and_exception():
+    page = (ROOT / "book" / "architecture.md").read_text(encoding="utf-8")
+    for layer in ALLOWED:
+        assert f"| `{layer}/` |" in page, f"the architecture page has no row for {layer}/"
+    for module, _ in KNOWN_LAYER_EXCEPTIONS:
+        assert f"`{module}`" in page, f"the architecture page does not list the exception {module}"
+    for module in YINGSHAN_MODULES:
+        assert module.rstrip("/").split("/")[-1] in page
