@@ -29,6 +29,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import ticker  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
+from leftbehind.presentation.tables import check_name  # noqa: E402  (the one rule for names the prose can cite)
+
 #: Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = {
     "orange": "#E69F00",
@@ -220,8 +222,6 @@ class AccessibleFigure:
     def __init__(self, fig, alt: str, caption: str = "", tier: str | None = None, name: str | None = None):
         self.alt = check_alt(alt)
         self.caption = caption
-        from leftbehind.presentation.tables import check_name  # the one rule for names the prose can cite
-
         self.name = check_name(name, caption, "fig")
         fit_width(fig)
         if tier is not None:
