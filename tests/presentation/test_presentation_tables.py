@@ -127,3 +127,12 @@ def test_a_named_table_carries_its_name_as_the_id_the_prose_cites():
 def test_a_name_must_be_citable_and_captioned(name, caption, message):
     with pytest.raises(ValueError, match=message):
         Table(pd.DataFrame({"n": [3]}), caption, name=name)
+
+
+def test_a_stated_precision_applies_to_estimates_but_not_to_counts_or_p_values():
+    frame = pd.DataFrame({"n": [6096, 282], "pct_of_previous": [100.0, 4.6], "p": [0.0004, 0.2]})
+    cells = [td.get_text() for td in BeautifulSoup(to_html(frame, decimals=1), "html.parser").select("td")]
+    assert cells == ["6,096", "100.0", "< 0.001", "282", "4.6", "0.200"]
+    # without it, the precision follows the column's magnitude
+    assert "4.60" in to_html(frame)
+    assert "4.6<" in Table(frame, "Caption", decimals=1)._repr_html_()
