@@ -68,5 +68,5 @@ def test_disagreements_read_as_words_with_their_p_values():
 
     tests = pd.DataFrame({"comparison": ["t2:residence=county_town:lbc_vs_nlbc", "t5:escape:lbc_vs_nlbc"],
                           "agrees": ["no", "yes"], "p": [0.0004, 0.2]})
-    assert disagreements(tests) == "Table 2, Residence: county town (LBC vs NLBC), p < 0.001"
+    assert disagreements(tests) == "the paper's Table 2, Residence: county town (LBC vs NLBC), p < 0.001"
     assert disagreements(tests.assign(agrees="yes")) == "none"

@@ -271,13 +271,20 @@ def agreement_counts(tests: pd.DataFrame) -> dict[str, int]:
 
 
 def disagreements(tests: pd.DataFrame) -> str:
-    """The comparisons that disagree with the paper's text, as a readable list ("none" if all agree)."""
+    """The comparisons that disagree with the paper's text, as a readable list ("none" if all agree).
+
+    In prose the paper's tables are "the paper's Table 2", so they are never read as the book's own numbered tables.
+    """
     rows = tests[tests["agrees"] == "no"]
     if rows.empty:
         return "none"
     from leftbehind.presentation.tables import describe_comparison
 
-    return "; ".join(f"{describe_comparison(r.comparison)}, {p_text(r.p)}" for r in rows.itertuples())
+    def described(comparison) -> str:
+        text = describe_comparison(comparison)
+        return "the paper's " + text if text.startswith("Table ") else text
+
+    return "; ".join(f"{described(r.comparison)}, {p_text(r.p)}" for r in rows.itertuples())
 
 
 def synthetic_analysis(seed: int = DEFAULT_SEED, overrides: dict[str, str] | None = None) -> pd.DataFrame:
