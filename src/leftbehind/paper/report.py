@@ -22,7 +22,7 @@ from leftbehind.stats.estimable import NotEstimable, collect_warnings, not_estim
 from leftbehind.plots.figures import apply_style
 from leftbehind.paper.claims import attach_claims, load_claims
 from leftbehind.presentation.tables import format_p
-from leftbehind.presentation.vocabulary import label
+from leftbehind.presentation.vocabulary import label, level_label
 from leftbehind.survey.synthetic import DEFAULT_SEED
 
 MODEL_TITLES = {
@@ -193,8 +193,8 @@ def counts_view(cells: pd.DataFrame) -> pd.DataFrame:
     rows = cells.dropna(subset=["lbc_n"])
     return pd.DataFrame(
         {
-            "variable": rows["variable"],
-            "category": rows["level"],
+            "variable": rows["variable"].map(label),
+            "category": rows["level"].map(level_label),
             "LBC n (%)": [f"{int(n):,} ({p:.1f})" for n, p in zip(rows["lbc_n"], rows["lbc_pct"])],
             "NLBC n (%)": [f"{int(n):,} ({p:.1f})" for n, p in zip(rows["nlbc_n"], rows["nlbc_pct"])],
         }
@@ -209,8 +209,8 @@ def prevalence_view(cells: pd.DataFrame, outcome: str = "NSSI") -> pd.DataFrame:
 
     return pd.DataFrame(
         {
-            "variable": cells["variable"],
-            "category": cells["level"],
+            "variable": cells["variable"].map(label),
+            "category": cells["level"].map(level_label),
             f"LBC {outcome} % (95% CI)": [fmt(*r) for r in cells[["lbc_cases", "lbc_n", "lbc_pct", "lbc_ci_low", "lbc_ci_high"]].to_numpy()],
             f"NLBC {outcome} % (95% CI)": [fmt(*r) for r in cells[["nlbc_cases", "nlbc_n", "nlbc_pct", "nlbc_ci_low", "nlbc_ci_high"]].to_numpy()],
             "test": cells["test"],
@@ -224,7 +224,7 @@ def means_view(cells: pd.DataFrame, groups: tuple[str, str]) -> pd.DataFrame:
     a, b = groups
     return pd.DataFrame(
         {
-            "coping score": cells["score"],
+            "coping score": cells["score"].map(label),
             f"{a} mean ± SD": [f"{m:.2f} ± {s:.2f}" for m, s in zip(cells[f"{a}_mean"], cells[f"{a}_sd"])],
             f"{b} mean ± SD": [f"{m:.2f} ± {s:.2f}" for m, s in zip(cells[f"{b}_mean"], cells[f"{b}_sd"])],
             "Welch t": cells["t"].round(2),
