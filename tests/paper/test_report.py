@@ -86,3 +86,5 @@ def test_rebuilt_table_views_show_variables_categories_and_scores_in_words():
     scores = pd.DataFrame({"score": ["fantasy_denial"], "a_mean": [2.0], "a_sd": [0.5], "b_mean": [2.1], "b_sd": [0.4],
                            "t": [1.0], "p": [0.3], "cohens_d": [0.1]})
     assert means_view(scores, ("a", "b")).loc[0, "coping score"] == "Fantasy/denial"
+    named = scores.rename(columns={"a_mean": "lbc_mean", "a_sd": "lbc_sd", "b_mean": "no_nssi_mean", "b_sd": "no_nssi_sd"})
+    assert list(means_view(named, ("lbc", "no_nssi")).columns[1:3]) == ["LBC: mean ± SD", "Without NSSI: mean ± SD"]

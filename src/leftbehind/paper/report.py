@@ -219,14 +219,19 @@ def prevalence_view(cells: pd.DataFrame, outcome: str = "NSSI") -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+#: the groups Tables 5 and 6 compare, as a column header names them
+MEANS_GROUPS = {"lbc": "LBC", "nlbc": "NLBC", "girls": "Girls", "boys": "Boys", "nssi": "With NSSI",
+                "no_nssi": "Without NSSI", "professional": "Professional help", "not_professional": "No professional help"}
+
+
 def means_view(cells: pd.DataFrame, groups: tuple[str, str]) -> pd.DataFrame:
     """Tables 5/6 as printed: mean ± SD per group, Welch t, p, Cohen's d."""
     a, b = groups
     return pd.DataFrame(
         {
             "coping score": cells["score"].map(label),
-            f"{a} mean ± SD": [f"{m:.2f} ± {s:.2f}" for m, s in zip(cells[f"{a}_mean"], cells[f"{a}_sd"])],
-            f"{b} mean ± SD": [f"{m:.2f} ± {s:.2f}" for m, s in zip(cells[f"{b}_mean"], cells[f"{b}_sd"])],
+            f"{MEANS_GROUPS.get(a, a)}: mean ± SD": [f"{m:.2f} ± {s:.2f}" for m, s in zip(cells[f"{a}_mean"], cells[f"{a}_sd"])],
+            f"{MEANS_GROUPS.get(b, b)}: mean ± SD": [f"{m:.2f} ± {s:.2f}" for m, s in zip(cells[f"{b}_mean"], cells[f"{b}_sd"])],
             "Welch t": cells["t"].round(2),
             "p": cells["p"].map(format_p),
             "Cohen's d": cells["cohens_d"].round(2),
