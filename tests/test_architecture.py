@@ -25,6 +25,7 @@ ALLOWED = {
     "audit": {"core", "presentation", "plots", "stats"},
     "context": {"core", "presentation", "plots", "stats", "audit"},
     "paper": {"core", "presentation", "spec", "plots", "stats", "survey"},
+    "chapters": {"core", "presentation", "spec", "plots", "stats", "survey", "audit", "context", "paper"},
     "commands": {"core", "presentation", "spec", "plots", "stats", "survey", "audit", "context", "paper"},
 }
 #: Imports that break the layering today, each with why it is still there.  The list may only shrink.
@@ -130,7 +131,7 @@ def test_the_column_check_recognises_a_yingshan_column(tmp_path):
 def test_the_architecture_page_states_every_layer_and_exception():
     page = (ROOT / "book" / "architecture.md").read_text(encoding="utf-8")
     for layer in ALLOWED:
-        assert f"| `{layer}/` |" in page, f"the architecture page has no row for {layer}/"
+        assert f"- **`{layer}/`**:" in page, f"the architecture page has no entry for {layer}/"
     for module, _ in KNOWN_LAYER_EXCEPTIONS:
         assert f"`{module}`" in page, f"the architecture page does not list the exception {module}"
     for module in YINGSHAN_MODULES:

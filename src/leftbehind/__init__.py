@@ -12,6 +12,7 @@ Subpackages, in the direction data flows:
 ``context``       other studies, headcounts, the qualitative strand, policy.
 ``plots``         figures.
 ``presentation``  what reaches a reader: glue, tables, the numbers manifest, vocabulary, result-driven wording.
+``chapters``      a chapter's glued facts and tables from one tested function.
 ``commands``      ``python -m leftbehind`` subcommands.
 
 Each module holds one idea; see the module docstrings.

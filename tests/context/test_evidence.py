@@ -668,3 +668,16 @@ def test_q_profile_rejects_alpha_outside_zero_one_and_count_words():
             ev.q_profile_tau2_ci(y, v, alpha=alpha)
     assert [ev.count_word(k) for k in range(1, 10)] == ["one", "two", "three", "four", "five", "six", "seven",
                                                          "eight", "nine"]
+
+
+def test_recover_counts_outcome_codes_match_their_verdicts(table):
+    recovered = ev.recover_counts(table)
+    assert set(recovered["outcome"]) <= set(ev.RECOVERY_OUTCOMES)
+    starts = {"misfit": "the counts in the evidence table do NOT fit", "no_table": "no integer table fits",
+              "recovered": "one table fits", "cannot_help": "cannot help", "no_count": "no integer count fits",
+              "few_counts": "the printed percentages allow a few", "unique": "each printed percentage allows"}
+    for outcome, verdict in zip(recovered["outcome"], recovered["verdict"]):
+        if outcome == "several_tables":
+            assert verdict.endswith("tables fit every printed number")
+        else:
+            assert verdict.startswith(starts[outcome]), (outcome, verdict)

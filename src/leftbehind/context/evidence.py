@@ -847,6 +847,11 @@ def _span(values: list[int]) -> str:
     return f"{values[0]:,}–{values[-1]:,} ({len(values)})"
 
 
+#: What :func:`recover_counts` can conclude for a row (its ``outcome`` column).
+RECOVERY_OUTCOMES = ("misfit", "no_table", "recovered", "several_tables", "no_count", "cannot_help", "few_counts",
+                     "unique")
+
+
 def recover_counts(evidence: pd.DataFrame) -> pd.DataFrame:
     """For every row with a printed percentage: which integer counts the printed numbers allow.
 
@@ -854,7 +859,7 @@ def recover_counts(evidence: pd.DataFrame) -> pd.DataFrame:
     published percentage given the group size; with both group sizes and a
     printed χ², the 2 × 2 tables that also reproduce it
     (:func:`leftbehind.audit.reconstruction.tables_from_printed_shares`); whether the
-    counts in the evidence table are among them; and a verdict.  Rows whose
+    counts in the evidence table are among them; an ``outcome`` code and a verdict for readers.  Rows whose
     group size is not printed can only say so.  Duplicates are included: the
     check is about what each paper printed.
     """
@@ -898,7 +903,7 @@ def recover_counts(evidence: pd.DataFrame) -> pd.DataFrame:
             "whole-sample counts that fit": cells["total"],
             "χ² printed": row["chi2_printed"] if isinstance(row["chi2_printed"], str) else "",
             "tables that fit every printed number (LBC/non-LBC cases)": tables_text,
-            "verdict": _recovery_verdict(fits_by_group, fitting, agree, unknown_sizes),
+            **dict(zip(("outcome", "verdict"), _recovery_verdict(fits_by_group, fitting, agree, unknown_sizes))),
         })
     return pd.DataFrame(rows).set_index("study")
 
@@ -908,21 +913,25 @@ def _decimals(row: pd.Series, group: str) -> int | None:
     return None if pd.isna(value) or value == "" else int(value)
 
 
-def _recovery_verdict(fits_by_group: dict, fitting: pd.DataFrame | None, agree: list[bool], unknown_sizes: list[str]) -> str:
-    """The verdict of one :func:`recover_counts` row, from what was found (not from the displayed text)."""
+def _recovery_verdict(fits_by_group: dict, fitting: pd.DataFrame | None, agree: list[bool],
+                      unknown_sizes: list[str]) -> tuple[str, str]:
+    """The ``(outcome, verdict)`` of one :func:`recover_counts` row, from what was found (not from displayed text).
+
+    ``outcome`` is one of :data:`RECOVERY_OUTCOMES`, for code to count; ``verdict`` is the sentence for readers.
+    """
     if agree and not all(agree):
-        return "the counts in the evidence table do NOT fit the printed numbers"
+        return "misfit", "the counts in the evidence table do NOT fit the printed numbers"
     if fitting is not None:
         if fitting.empty:
-            return "no integer table fits every printed number"
+            return "no_table", "no integer table fits every printed number"
         if len(fitting) == 1:
-            return "one table fits every printed number: the counts are recovered"
-        return f"{len(fitting)} tables fit every printed number"
+            return "recovered", "one table fits every printed number: the counts are recovered"
+        return "several_tables", f"{len(fitting)} tables fit every printed number"
     if any(len(fits) == 0 for fits in fits_by_group.values()):
-        return "no integer count fits a printed percentage"
+        return "no_count", "no integer count fits a printed percentage"
     if not fits_by_group:
         plural = "sizes are" if len(unknown_sizes) > 1 else "size is"
-        return f"cannot help: the {' and '.join(unknown_sizes)} group {plural} not printed"
+        return "cannot_help", f"cannot help: the {' and '.join(unknown_sizes)} group {plural} not printed"
     if any(len(fits) > 1 for fits in fits_by_group.values()):
-        return "the printed percentages allow a few counts" + (" (the table's counts are among them)" if agree else "")
-    return "each printed percentage allows exactly one count" + (" (the table's counts)" if agree else "")
+        return "few_counts", "the printed percentages allow a few counts" + (" (the table's counts are among them)" if agree else "")
+    return "unique", "each printed percentage allows exactly one count" + (" (the table's counts)" if agree else "")

@@ -24,7 +24,7 @@ from scipy import stats
 
 from leftbehind.core.errors import UserError
 from leftbehind.stats.estimable import LOW_EPV, NotEstimable, Problem, check_logistic, collect_warnings, rank_problems, warning_summary
-from leftbehind.plots.figures import OKABE_ITO, show_figure
+from leftbehind.plots.figures import show_figure
 from leftbehind.stats.stepwise import EliminationResult, backward_lr
 from leftbehind.presentation.vocabulary import labels
 
@@ -358,48 +358,15 @@ def terms_table(model: dict) -> pd.DataFrame:
 
 
 def forest_plot(model: dict, title: str, data: str = "synthetic cohort"):
-    """A forest plot of the final model's odds ratios; returns ``(fig, alt)``.
+    """A forest plot of the final model's odds ratios (the book's one forest plot); returns ``(fig, alt)``.
 
-    The alt text is built from the plotted numbers: it names the terms whose
-    interval lies above 1 and below 1.
+    The alt text is built from the plotted numbers: it names the terms whose interval lies above 1 and below 1.
     """
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+    from leftbehind.plots.forest import odds_ratio_forest
 
     table = terms_table(model)
-    order = table.sort_values("or")
-    from leftbehind.plots.figures import MAX_WIDTH_IN, wrap
-
-    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 0.45 * len(order) + 1.4))
-    ypos = np.arange(len(order))
-    up = order["ci_low"] > 1
-    down = order["ci_high"] < 1
-    colours = np.where(up, OKABE_ITO["vermillion"], np.where(down, OKABE_ITO["blue"], OKABE_ITO["grey"]))
-    ax.hlines(ypos, order["ci_low"], order["ci_high"], color=colours, linewidth=2)
-    ax.scatter(order["or"], ypos, color=colours, zorder=3, marker="s")
-    ax.axvline(1, color=OKABE_ITO["black"], linewidth=0.8, linestyle="--")
-    ax.set_xscale("log")
-    ticks = [t for t in (0.125, 0.25, 0.5, 1, 2, 4, 8, 16) if order["ci_low"].min() / 1.5 <= t <= order["ci_high"].max() * 1.5]
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_yticks(ypos, order["name"])
-    ax.set_xlabel(wrap(f"Odds ratio (log scale) with 95 % CI — {data}", 40))
-    ax.set_title(wrap(title, 46), loc="left")
-    fig.tight_layout()
-
-    def listing(rows: pd.DataFrame) -> str:
-        items = [f"{r.name_} (OR {r.or_:.2f}, 95% CI {r.lo:.2f} to {r.hi:.2f})" for r in rows.itertuples()]
-        return "; ".join(items) if items else "none"
-
-    renamed = order.rename(columns={"name": "name_", "or": "or_", "ci_low": "lo", "ci_high": "hi"})
-    alt = (
-        f"Forest plot of odds ratios from the final backward-selected logistic model ({title}; {data}, "
-        f"n = {model['n']:,}, {model['events']:,} events). Higher odds: {listing(renamed[up.to_numpy()])}. "
-        f"Lower odds: {listing(renamed[down.to_numpy()])}. "
-        f"Interval crossing 1: {listing(renamed[~(up | down).to_numpy()])}."
-    )
-    return fig, alt
+    return odds_ratio_forest(list(table["name"]), table["or"], table["ci_low"], table["ci_high"], title=title,
+                             tier=data, about=f"{title}; {data}, n = {model['n']:,}, {model['events']:,} events")
 
 
 def show_forest(model: dict, title: str, caption: str = "", tier: str | None = None, name: str | None = None):
