@@ -59,3 +59,20 @@ def test_every_cited_key_is_in_the_bibliography(entries):
         for group in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", page.read_text(encoding="utf-8")):
             cited.update(k.strip() for k in group.split(","))
     assert cited and cited <= set(entries), sorted(cited - set(entries))
+
+
+def test_an_entry_whose_title_was_never_seen_says_so_and_the_page_explains_why(entries):
+    described = [key for key, entry in entries.items() if "description" in entry.fields.get("title", "").lower()]
+    assert described == ["deyang_nssi"]
+    # braced, so the style's sentence case cannot lower-case the description
+    assert entries["deyang_nssi"].fields["title"].startswith("{[No title seen. Our description, not the article's title:")
+    page = (ROOT / "book" / "references.md").read_text(encoding="utf-8")
+    assert "One entry has no title:** the Deyang study" in page and "We do not guess a title" in page
+
+
+def test_ministry_bulletins_carry_their_exact_chinese_titles(entries):
+    # references_completed.md §15–16: the exact titles are Chinese; no official English title exists
+    assert entries["moe2014bulletin"].fields["title"].startswith("2014年全国教育事业发展统计公报 [")
+    assert entries["moe2015report"].fields["title"].startswith("2015年全国教育事业发展统计公报 [")
+    for key in ("moe2014bulletin", "moe2015report"):
+        assert "our English rendering" in entries[key].fields["note"]

@@ -6,6 +6,7 @@ cell cut short with an ellipsis, and every chapter table inside a box that scrol
 """
 
 import re
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -20,6 +21,9 @@ MISSING = {"nan", "NaN", "<NA>", "None", "NaT"}
 ZERO_P = re.compile(r"^0\.0+$")
 #: the reviewers' list of every number shows glue keys on purpose
 KEY_LISTING = {"book/every_number"}
+#: Tables still shown without a caption (so without a number), per page. The list may only shrink: robustness's
+#: three tables (naive/cluster/GEE intervals, bootstrap selection, multiplicity) await captions from its owner.
+KNOWN_UNCAPTIONED_TABLES = {"notebooks/robustness": 3}
 
 
 def tables(site):
@@ -81,4 +85,54 @@ def test_no_p_value_printed_as_zero(site):
 def test_no_truncated_cells(site):
     bad = [f"{doc} table {n}: {cell[-40:]}" for doc, n, t in tables(site)
            for row in body_cells(t) for cell in row if cell.endswith(("...", "…"))]
+    assert not bad, bad[:20]
+
+
+def test_every_data_table_scrolls_in_its_own_box(site):
+    bad = [f"{doc} table {n}" for doc, n, t in tables(site) if "lb-table" in (t.get("class") or [])
+           and "lb-table-scroll" not in (t.parent.get("class") or [])]
+    assert not bad, bad[:20]
+
+
+def test_every_chapter_table_and_figure_has_a_numbered_caption(site):
+    """Captions come from the renderers and are numbered through the book ("Table 12.", "Figure 3."), so the prose
+    can cite them; numbers run 1, 2, 3 … across the pages in reading order, with no gap or repeat."""
+    seen = {"Table": [], "Figure": []}
+    bad = []
+    for doc in toc_documents():
+        soup = BeautifulSoup((site / f"{doc}.html").read_text(encoding="utf-8"), "html.parser")
+        main = soup.find("main") or soup
+        uncaptioned = [headers(table)[:3] for table in main.select("table.lb-table")
+                       if table.find_parent("figure", class_="lb-table-figure") is None]
+        if len(uncaptioned) > KNOWN_UNCAPTIONED_TABLES.get(doc, 0):
+            bad.append(f"{doc}: tables without a caption: {uncaptioned}")
+        for img in main.select("img"):
+            if img.get("data-min-text-px") and img.find_parent("figure", class_="lb-figure") is None:
+                bad.append(f"{doc}: a figure without a caption ({img.get('alt', '')[:40]!r})")
+        for figure in main.select("figure.lb-table-figure, figure.lb-figure"):
+            number = figure.select_one("figcaption .caption-number")
+            match = re.fullmatch(r"(Table|Figure) (\d+)\.", number.get_text(strip=True)) if number else None
+            if match is None or not figure.get("id"):
+                bad.append(f"{doc}: caption without a number or id: {figure.figcaption.get_text(' ', strip=True)[:60]!r}")
+                continue
+            seen[match.group(1)].append(int(match.group(2)))
+    assert not bad, bad[:20]
+    for kind, numbers in seen.items():
+        assert numbers == list(range(1, len(numbers) + 1)), f"{kind} numbers out of order: {numbers}"
+
+
+def test_every_numbered_reference_in_the_prose_links_to_its_table_or_figure(site):
+    bad = []
+    for doc in toc_documents():
+        soup = BeautifulSoup((site / f"{doc}.html").read_text(encoding="utf-8"), "html.parser")
+        for ref in soup.select("a.reference.internal span.std-numref"):
+            link = ref.find_parent("a")["href"]
+            page, _, anchor = link.partition("#")
+            target = site / (Path(doc).parent / page if page else Path(f"{doc}.html"))
+            target_soup = BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser") if page else soup
+            figure = target_soup.find(id=anchor)
+            shown = ref.get_text(strip=True)
+            number = figure.select_one(".caption-number").get_text(strip=True) if figure else None
+            if number != shown + ".":
+                bad.append(f"{doc}: '{shown}' links to {link} whose caption says {number!r}")
     assert not bad, bad[:20]

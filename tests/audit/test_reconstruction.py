@@ -279,13 +279,14 @@ def test_solution_figure_and_its_alt_text(monkeypatch):
     assert solution_sets_alt(girls.iloc[:0], {}, printed).count("only no table lands") == 1
     captured = {}
 
-    def capture(fig, alt, caption=""):
-        captured.update(fig=fig, alt=alt, caption=caption)
+    def capture(fig, alt, caption="", name=None):
+        captured.update(fig=fig, alt=alt, caption=caption, name=name)
         return "shown"
 
     monkeypatch.setattr(figures, "show_figure", capture)
     grid = or_grid(6096, 282, 2875, range(150, 220))
-    assert plot_solution_sets(grid, girls, boarders, printed) == "shown"
+    assert plot_solution_sets(grid, girls, boarders, printed, name="fig-solutions") == "shown"
+    assert captured["name"] == "fig-solutions"
     left, right = captured["fig"].axes
     assert left.lines[0].get_xdata().tolist() == list(range(150, 220))
     assert left.lines[1].get_xdata().tolist() == [183]

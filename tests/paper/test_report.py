@@ -68,5 +68,23 @@ def test_disagreements_read_as_words_with_their_p_values():
 
     tests = pd.DataFrame({"comparison": ["t2:residence=county_town:lbc_vs_nlbc", "t5:escape:lbc_vs_nlbc"],
                           "agrees": ["no", "yes"], "p": [0.0004, 0.2]})
-    assert disagreements(tests) == "Table 2, Residence: county town (LBC vs NLBC), p < 0.001"
+    assert disagreements(tests) == "the paper's Table 2, Residence: county town (LBC vs NLBC), p < 0.001"
     assert disagreements(tests.assign(agrees="yes")) == "none"
+
+
+def test_rebuilt_table_views_show_variables_categories_and_scores_in_words():
+    import pandas as pd
+
+    from leftbehind.paper.report import counts_view, means_view, prevalence_view
+
+    cells = pd.DataFrame({"variable": ["father_edu"], "level": ["below_junior"], "lbc_n": [10], "lbc_pct": [50.0],
+                          "nlbc_n": [5], "nlbc_pct": [25.0], "lbc_cases": [2], "lbc_ci_low": [1.0], "lbc_ci_high": [9.0],
+                          "nlbc_cases": [1], "nlbc_ci_low": [1.0], "nlbc_ci_high": [9.0], "test": ["chi2"], "p": [0.5]})
+    for view in (counts_view(cells), prevalence_view(cells)):
+        assert view.loc[0, "variable"] == "Father's education"
+        assert view.loc[0, "category"] == "below junior middle school"
+    scores = pd.DataFrame({"score": ["fantasy_denial"], "a_mean": [2.0], "a_sd": [0.5], "b_mean": [2.1], "b_sd": [0.4],
+                           "t": [1.0], "p": [0.3], "cohens_d": [0.1]})
+    assert means_view(scores, ("a", "b")).loc[0, "coping score"] == "Fantasy/denial"
+    named = scores.rename(columns={"a_mean": "lbc_mean", "a_sd": "lbc_sd", "b_mean": "no_nssi_mean", "b_sd": "no_nssi_sd"})
+    assert list(means_view(named, ("lbc", "no_nssi")).columns[1:3]) == ["LBC: mean ± SD", "Without NSSI: mean ± SD"]

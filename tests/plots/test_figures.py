@@ -95,3 +95,16 @@ def test_count_axis_is_linear_from_zero_with_thousands_separators():
     assert ax.get_xscale() == "linear" and ax.get_xlim()[0] == 0
     assert any("," in t.get_text() for t in ax.get_xticklabels())
     plt.close(fig)
+
+
+def test_a_named_figure_carries_its_name_as_the_id_the_prose_cites():
+    import pytest
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    shown = show_figure(fig, "A rising line from 0 to 1", caption="A caption", name="fig-rising")
+    assert '<figure class="lb-figure" id="fig-rising">' in shown._repr_html_()
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match="use 'fig-'"):
+        show_figure(fig, "A rising line from 0 to 1", caption="A caption", name="tbl-rising")
+    plt.close("all")

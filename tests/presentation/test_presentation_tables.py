@@ -218,3 +218,28 @@ def test_install_outside_a_notebook_does_nothing_and_inside_registers_the_render
         assert pd.get_option("display.max_colwidth") is None  # nothing truncated
     frame = pd.DataFrame({"p": [0.0001]})
     assert registered[pd.DataFrame](frame) == to_html(frame)
+
+def test_a_named_table_carries_its_name_as_the_id_the_prose_cites():
+    html = Table(pd.DataFrame({"n": [3]}), "A caption", name="tbl-help-table3")._repr_html_()
+    assert BeautifulSoup(html, "html.parser").figure["id"] == "tbl-help-table3"
+    assert "id=" not in Table(pd.DataFrame({"n": [3]}), "A caption")._repr_html_()
+
+
+@pytest.mark.parametrize("name, caption, message", [
+    ("table3", "A caption", "use 'tbl-'"),
+    ("fig-table3", "A caption", "use 'tbl-'"),
+    ("tbl-Table_3", "A caption", "lowercase"),
+    ("tbl-table3", None, "give a caption"),
+])
+def test_a_name_must_be_citable_and_captioned(name, caption, message):
+    with pytest.raises(ValueError, match=message):
+        Table(pd.DataFrame({"n": [3]}), caption, name=name)
+
+
+def test_a_stated_precision_applies_to_estimates_but_not_to_counts_or_p_values():
+    frame = pd.DataFrame({"n": [6096, 282], "pct_of_previous": [100.0, 4.6], "p": [0.0004, 0.2]})
+    cells = [td.get_text() for td in BeautifulSoup(to_html(frame, decimals=1), "html.parser").select("td")]
+    assert cells == ["6,096", "100.0", "< 0.001", "282", "4.6", "0.200"]
+    # without it, the precision follows the column's magnitude
+    assert "4.60" in to_html(frame)
+    assert "4.6<" in Table(frame, "Caption", decimals=1)._repr_html_()

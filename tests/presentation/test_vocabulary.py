@@ -37,3 +37,11 @@ def test_labels_inside_sentences():
     assert vocab.in_prose("lbc_n") == "LBC (n)"
     assert vocab.describe_category("mother_edu", "college") == "mother's education: college"
     assert vocab.describe_category("residence", "county_town") == "residence: county town"
+
+
+def test_level_labels_come_from_the_vocabulary_or_lose_their_underscores():
+    assert vocab.level_label("county_town") == "county town"
+    assert vocab.level_label("self_help") == "self-help"
+    assert vocab.level_label("below_junior") == "below junior middle school"
+    assert vocab.level_label("some_new_level") == "some new level"
+    assert vocab.describe_category("residence", "county_town") == "residence: county town"

@@ -170,7 +170,7 @@ def solution_sets_alt(girls: pd.DataFrame, boarders_by_method: dict[str, pd.Data
 
 
 def plot_solution_sets(girls_grid: pd.DataFrame, girls: pd.DataFrame, boarders_by_method: dict[str, pd.DataFrame],
-                       printed: dict, decimals: int = 2):
+                       printed: dict, decimals: int = 2, name: str | None = None):
     """Left: OR against the girls' case count with the printed window; right: boarder solutions by CI method.
 
     ``printed`` maps ``"girls"`` and ``"boarders"`` to the printed (OR, CI low, CI high) strings.
@@ -199,7 +199,7 @@ def plot_solution_sets(girls_grid: pd.DataFrame, girls: pd.DataFrame, boarders_b
     legend_above(right)
     fig.tight_layout(h_pad=2.5)
     return show_figure(fig, solution_sets_alt(girls, boarders_by_method, printed),
-                       caption="Integer 2×2 tables consistent with the printed odds ratios and 95 % CIs (derived).")
+                       caption="Integer 2×2 tables consistent with the printed odds ratios and 95 % CIs (derived).", name=name)
 
 
 def or_grid(total: int, cases: int, exposed: int, a_values) -> pd.DataFrame:

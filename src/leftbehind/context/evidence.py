@@ -718,8 +718,10 @@ def forest_alt(rows: pd.DataFrame, pooled: PooledOddsRatio | None) -> str:
             + "; ".join(parts) + ". " + finding)
 
 
-def plot_forest(rows: pd.DataFrame, pooled: PooledOddsRatio | None):
-    """Forest plot: squares for studies, diamonds for pooled results (ours, with both intervals, and the published one)."""
+def plot_forest(rows: pd.DataFrame, pooled: PooledOddsRatio | None, name: str | None = None):
+    """Forest plot: squares for studies, diamonds for pooled results (ours, with both intervals, and the published one).
+
+    ``name`` (``fig-…``) lets the prose cite the figure by number."""
     import matplotlib.pyplot as plt
 
     from leftbehind.plots.figures import MAX_WIDTH_IN, OKABE_ITO, show_figure, wrap
@@ -750,7 +752,7 @@ def plot_forest(rows: pd.DataFrame, pooled: PooledOddsRatio | None):
                "construct, and our random-effects pooled odds ratio for the NSSI studies (orange diamond: usual interval, "
                "solid; Hartung–Knapp interval, dotted), beside the published pooled odds ratio of Zheng et al. 2025 "
                "(grey diamond).")
-    return show_figure(fig, forest_alt(rows, pooled), caption=caption)
+    return show_figure(fig, forest_alt(rows, pooled), caption=caption, name=name)
 
 
 def prevalence_alt(prevalence: pd.DataFrame) -> str:
@@ -772,8 +774,9 @@ def prevalence_alt(prevalence: pd.DataFrame) -> str:
             "the three constructs are shown apart and not pooled.")
 
 
-def plot_prevalence(prevalence: pd.DataFrame):
-    """Prevalence among LBC by study with Wilson 95 % intervals, grouped and coloured by construct."""
+def plot_prevalence(prevalence: pd.DataFrame, name: str | None = None):
+    """Prevalence among LBC by study with Wilson 95 % intervals, grouped and coloured by construct (``name``: see
+    :func:`plot_forest`)."""
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
@@ -805,7 +808,7 @@ def plot_prevalence(prevalence: pd.DataFrame):
     legend_above(ax, handles=handles)
     caption = ("Published prevalences among left-behind children; intervals derived by our code from the published "
                "(or, where marked in the table, derived) counts. Duplicate samples appear once.")
-    return show_figure(fig, prevalence_alt(prevalence), caption=caption)
+    return show_figure(fig, prevalence_alt(prevalence), caption=caption, name=name)
 
 
 def evidence_overview(evidence: pd.DataFrame) -> pd.DataFrame:

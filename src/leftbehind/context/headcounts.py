@@ -280,8 +280,9 @@ def draw_headcounts(ax, series: pd.DataFrame) -> None:
             ax.annotate(_headcount_label(r), (int(r.data_year), r.value), textcoords="offset points", xytext=(6, 5))
 
 
-def plot_headcounts(series: pd.DataFrame):
-    """The headcount figure (see :func:`draw_headcounts`), shown with computed alt text."""
+def plot_headcounts(series: pd.DataFrame, name: str | None = None):
+    """The headcount figure (see :func:`draw_headcounts`), shown with computed alt text (``name``: ``fig-…``, for
+    the prose to cite it by number)."""
     import matplotlib.pyplot as plt
 
     from leftbehind.plots.figures import MAX_WIDTH_IN, show_figure, wrap
@@ -298,7 +299,7 @@ def plot_headcounts(series: pd.DataFrame):
               frameon=False, ncol=1)
     caption = ("Published headcounts; each definition is its own series and no line crosses a change of definition. "
                "Hollow grey markers are secondary citations whose definition we could not trace.")
-    return show_figure(fig, headcounts_alt(series), caption=caption)
+    return show_figure(fig, headcounts_alt(series), caption=caption, name=name)
 
 
 def context_alt(education: pd.DataFrame, migrants: pd.DataFrame) -> str:
@@ -328,7 +329,7 @@ def draw_year_runs(ax, frame: pd.DataFrame, key: str, colour: str) -> None:
             ax.plot(part["year"].astype(int), part["value"], "-o" if len(part) > 1 else "o", color=colour, gid=str(run[key].iloc[0]))
 
 
-def plot_context(education: pd.DataFrame, migrants: pd.DataFrame):
+def plot_context(education: pd.DataFrame, migrants: pd.DataFrame, name: str | None = None):
     """Compulsory-education enrolment of LBC (left) and migrant workers (right).
 
     Solid lines join consecutive years only; a gap year in the data is a gap in
@@ -359,4 +360,4 @@ def plot_context(education: pd.DataFrame, migrants: pd.DataFrame):
         ax.xaxis.get_major_locator().set_params(integer=True)
     fig.tight_layout(h_pad=1.5)
     caption = "Published figures; lines join consecutive years only, so a missing year leaves a gap."
-    return show_figure(fig, context_alt(education, migrants), caption=caption)
+    return show_figure(fig, context_alt(education, migrants), caption=caption, name=name)

@@ -85,8 +85,9 @@ def help_seeking_alt(breakdown: pd.DataFrame) -> str:
     )
 
 
-def plot_help_seeking(breakdown: pd.DataFrame):
-    """The book's one figure of what the LBC with NSSI received (published record, evidence to action).
+def plot_help_seeking(breakdown: pd.DataFrame, name: str | None = None):
+    """The book's one figure of what the LBC with NSSI received (drawn in the published record; other chapters cite it
+    by ``name``).
 
     Bars of the four printed shares with their Wilson intervals, labelled with the implied counts.
     """
@@ -110,6 +111,7 @@ def plot_help_seeking(breakdown: pd.DataFrame):
         fig, help_seeking_alt(breakdown),
         caption="Help received by left-behind children who reported NSSI: printed shares (published), "
         "implied counts and intervals (derived).",
+        name=name,
     )
 
 

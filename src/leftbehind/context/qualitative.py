@@ -206,7 +206,7 @@ def theme_map_alt(structure: pd.DataFrame) -> str:
     )
 
 
-def plot_theme_map(structure: pd.DataFrame):
+def plot_theme_map(structure: pd.DataFrame, name: str | None = None):
     """Draw the strands, themes and sub-themes as one outline, strand by strand, top to bottom.
 
     One column (not one column per strand) so that every label keeps full-size text on a phone as on a laptop.
@@ -247,6 +247,7 @@ def plot_theme_map(structure: pd.DataFrame):
     return show_figure(
         fig, theme_map_alt(structure),
         caption="Themes and sub-themes as named in the contents list of Lei (2024); titles only, no findings.",
+        name=name,
     )
 
 

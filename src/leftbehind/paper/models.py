@@ -375,12 +375,13 @@ def forest_plot(model: dict, title: str, data: str = "synthetic cohort"):
                              tier=data, about=f"{title}; {data}, n = {model['n']:,}, {model['events']:,} events")
 
 
-def show_forest(model: dict, title: str, caption: str = "", tier: str | None = None):
-    """Display :func:`forest_plot` through :func:`leftbehind.plots.figures.show_figure` (``tier`` written inside it)."""
+def show_forest(model: dict, title: str, caption: str = "", tier: str | None = None, name: str | None = None):
+    """Display :func:`forest_plot` through :func:`leftbehind.plots.figures.show_figure` (``tier`` written inside it;
+    ``name`` lets the prose cite the figure by number)."""
     from leftbehind.plots.figures import show_figure
 
     fig, alt = forest_plot(model, title)
-    return show_figure(fig, alt, caption, tier=tier)
+    return show_figure(fig, alt, caption, tier=tier, name=name)
 
 
 def model_comparisons(model: dict, prefix: str) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from leftbehind.core.errors import UserError
 from leftbehind.stats.estimable import NotEstimable, collect_warnings, not_estimable_record, warning_summary
 from leftbehind.paper.claims import attach_claims, load_claims
 from leftbehind.presentation.tables import format_p
-from leftbehind.presentation.vocabulary import label
+from leftbehind.presentation.vocabulary import label, level_label
 from leftbehind.survey.synthetic import DEFAULT_SEED
 
 MODEL_TITLES = {
@@ -199,8 +199,8 @@ def counts_view(cells: pd.DataFrame) -> pd.DataFrame:
     rows = cells.dropna(subset=["lbc_n"])
     return pd.DataFrame(
         {
-            "variable": rows["variable"],
-            "category": rows["level"],
+            "variable": rows["variable"].map(label),
+            "category": rows["level"].map(level_label),
             "LBC n (%)": [f"{int(n):,} ({p:.1f})" for n, p in zip(rows["lbc_n"], rows["lbc_pct"])],
             "NLBC n (%)": [f"{int(n):,} ({p:.1f})" for n, p in zip(rows["nlbc_n"], rows["nlbc_pct"])],
         }
@@ -215,8 +215,8 @@ def prevalence_view(cells: pd.DataFrame, outcome: str = "NSSI") -> pd.DataFrame:
 
     return pd.DataFrame(
         {
-            "variable": cells["variable"],
-            "category": cells["level"],
+            "variable": cells["variable"].map(label),
+            "category": cells["level"].map(level_label),
             f"LBC {outcome} % (95% CI)": [fmt(*r) for r in cells[["lbc_cases", "lbc_n", "lbc_pct", "lbc_ci_low", "lbc_ci_high"]].to_numpy()],
             f"NLBC {outcome} % (95% CI)": [fmt(*r) for r in cells[["nlbc_cases", "nlbc_n", "nlbc_pct", "nlbc_ci_low", "nlbc_ci_high"]].to_numpy()],
             "test": cells["test"],
@@ -225,14 +225,19 @@ def prevalence_view(cells: pd.DataFrame, outcome: str = "NSSI") -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+#: the groups Tables 5 and 6 compare, as a column header names them
+MEANS_GROUPS = {"lbc": "LBC", "nlbc": "NLBC", "girls": "Girls", "boys": "Boys", "nssi": "With NSSI",
+                "no_nssi": "Without NSSI", "professional": "Professional help", "not_professional": "No professional help"}
+
+
 def means_view(cells: pd.DataFrame, groups: tuple[str, str]) -> pd.DataFrame:
     """Tables 5/6 as printed: mean ± SD per group, Welch t, p, Cohen's d."""
     a, b = groups
     return pd.DataFrame(
         {
-            "coping score": cells["score"],
-            f"{a} mean ± SD": [f"{m:.2f} ± {s:.2f}" for m, s in zip(cells[f"{a}_mean"], cells[f"{a}_sd"])],
-            f"{b} mean ± SD": [f"{m:.2f} ± {s:.2f}" for m, s in zip(cells[f"{b}_mean"], cells[f"{b}_sd"])],
+            "coping score": cells["score"].map(label),
+            f"{MEANS_GROUPS.get(a, a)}: mean ± SD": [f"{m:.2f} ± {s:.2f}" for m, s in zip(cells[f"{a}_mean"], cells[f"{a}_sd"])],
+            f"{MEANS_GROUPS.get(b, b)}: mean ± SD": [f"{m:.2f} ± {s:.2f}" for m, s in zip(cells[f"{b}_mean"], cells[f"{b}_sd"])],
             "Welch t": cells["t"].round(2),
             "p": cells["p"].map(format_p),
             "Cohen's d": cells["cohens_d"].round(2),
@@ -277,13 +282,20 @@ def agreement_counts(tests: pd.DataFrame) -> dict[str, int]:
 
 
 def disagreements(tests: pd.DataFrame) -> str:
-    """The comparisons that disagree with the paper's text, as a readable list ("none" if all agree)."""
+    """The comparisons that disagree with the paper's text, as a readable list ("none" if all agree).
+
+    In prose the paper's tables are "the paper's Table 2", so they are never read as the book's own numbered tables.
+    """
     rows = tests[tests["agrees"] == "no"]
     if rows.empty:
         return "none"
     from leftbehind.presentation.tables import describe_comparison
 
-    return "; ".join(f"{describe_comparison(r.comparison)}, {p_text(r.p)}" for r in rows.itertuples())
+    def described(comparison) -> str:
+        text = describe_comparison(comparison)
+        return "the paper's " + text if text.startswith("Table ") else text
+
+    return "; ".join(f"{described(r.comparison)}, {p_text(r.p)}" for r in rows.itertuples())
 
 
 def synthetic_analysis(seed: int = DEFAULT_SEED, overrides: dict[str, str] | None = None) -> pd.DataFrame:

@@ -63,7 +63,7 @@ def sample_flow_alt(flow: pd.DataFrame) -> str:
     return f"Horizontal bar chart of the published sample flow, largest to smallest. {steps}."
 
 
-def plot_sample_flow(flow: pd.DataFrame):
+def plot_sample_flow(flow: pd.DataFrame, name: str | None = None):
     """A horizontal bar chart of the sample flow, labelled with counts."""
     import matplotlib.pyplot as plt
 
@@ -78,4 +78,4 @@ def plot_sample_flow(flow: pd.DataFrame):
     ax.set_xlabel("Number of questionnaires (published)")
     count_axis(ax)
     ax.set_xlim(0, max(values) * 1.25)
-    return show_figure(fig, sample_flow_alt(flow), caption="Sample flow as printed in Yong et al. (2023).")
+    return show_figure(fig, sample_flow_alt(flow), caption="Sample flow as printed in Yong et al. (2023).", name=name)

@@ -29,6 +29,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import ticker  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
+from leftbehind.presentation.tables import check_name  # noqa: E402  (the one rule for names the prose can cite)
+
 #: Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = {
     "orange": "#E69F00",
@@ -217,9 +219,10 @@ def check_alt(alt: str) -> str:
 class AccessibleFigure:
     """A matplotlib figure rendered as ``<figure><img alt=…><figcaption>``."""
 
-    def __init__(self, fig, alt: str, caption: str = "", tier: str | None = None):
+    def __init__(self, fig, alt: str, caption: str = "", tier: str | None = None, name: str | None = None):
         self.alt = check_alt(alt)
         self.caption = caption
+        self.name = check_name(name, caption, "fig")
         fit_width(fig)
         if tier is not None:
             add_tier_label(fig, tier)
@@ -245,8 +248,9 @@ class AccessibleFigure:
         data = base64.b64encode(self.png).decode("ascii")
         caption = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
         width, height = self.css_size
+        ident = f' id="{self.name}"' if self.name else ""
         return (
-            '<figure class="lb-figure">'
+            f'<figure class="lb-figure"{ident}>'
             f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt, quote=True)}" '
             f'width="{width}" height="{height}" data-min-text-px="{self.min_text_px:.1f}" '
             'style="max-width:100%;height:auto"/>'
@@ -268,9 +272,10 @@ def _compact_png(png: bytes) -> bytes:
     return out.getvalue()
 
 
-def show_figure(fig, alt: str, caption: str = "", tier: str | None = None) -> AccessibleFigure:
+def show_figure(fig, alt: str, caption: str = "", tier: str | None = None, name: str | None = None) -> AccessibleFigure:
     """Wrap ``fig`` for display in a notebook (return it as the cell's last value).
 
-    ``tier`` ("synthetic", "published" or "derived") writes the data tier inside the image.
+    ``tier`` ("synthetic", "published" or "derived") writes the data tier inside the image. A captioned figure is
+    numbered in the book ("Figure 3."); ``name`` (``"fig-…"``) lets the prose cite it: ``{numref}`fig-…```.
     """
-    return AccessibleFigure(fig, alt, caption, tier)
+    return AccessibleFigure(fig, alt, caption, tier, name)

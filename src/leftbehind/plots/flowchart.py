@@ -55,7 +55,8 @@ def flow_figure(flow: dict, lbc: dict, analysis=None):
     return fig, flow_alt(flow, lbc, n_nlbc)
 
 
-def show_flow(flow: dict, lbc: dict, caption: str = "", tier: str | None = None):
-    """Display the diagram through :func:`leftbehind.plots.figures.show_figure` (``tier`` is written inside it)."""
+def show_flow(flow: dict, lbc: dict, caption: str = "", tier: str | None = None, name: str | None = None):
+    """Display the diagram through :func:`leftbehind.plots.figures.show_figure` (``tier`` is written inside it;
+    ``name`` lets the prose cite it by number)."""
     fig, alt = flow_figure(flow, lbc)
-    return show_figure(fig, alt, caption, tier=tier)
+    return show_figure(fig, alt, caption, tier=tier, name=name)

@@ -10,6 +10,10 @@ formatter for data frames by :func:`install`, which :func:`leftbehind.plots.figu
 - missing values as "—";
 - text never truncated; every table in its own horizontally scrolling box, so the page itself never scrolls
   sideways on a phone.
+
+A table with a caption is numbered in the book ("Table 12."), and a table given a ``name`` (``tbl-…``) can be
+cited from the prose with ``{numref}`` (``book/_ext/numbered_outputs.py`` turns the caption into a Sphinx
+table; see :func:`check_name`).
 """
 
 from __future__ import annotations
@@ -109,8 +113,11 @@ def _is_integral(values: pd.Series) -> bool:
     return bool(np.all(np.isfinite(as_float)) and np.all(as_float == np.round(as_float)))
 
 
-def column_formatter(name, values: pd.Series):
-    """The formatter for one column, chosen by its name and contents."""
+def column_formatter(name, values: pd.Series, decimals: int | None = None):
+    """The formatter for one column, chosen by its name and contents.
+
+    ``decimals`` fixes the precision of estimates and percentages (never of counts or p-values); without it the
+    precision follows the column's magnitude (:func:`decimals_for`)."""
     text = str(name)
     if pd.api.types.is_bool_dtype(values):
         return lambda v: MISSING if pd.isna(v) else ("yes" if v else "no")
@@ -122,8 +129,8 @@ def column_formatter(name, values: pd.Series):
         return format_count
     if _is_integral(values) and values.dropna().abs().max() >= 1000:
         return format_count
-    decimals = decimals_for(values)
-    return lambda v: format_number(v, decimals)
+    shown = decimals_for(values) if decimals is None else decimals
+    return lambda v: format_number(v, shown)
 
 
 def _meaningful_index(frame: pd.DataFrame) -> bool:
@@ -135,8 +142,29 @@ def _meaningful_index(frame: pd.DataFrame) -> bool:
     return True
 
 
-def to_html(frame: pd.DataFrame, caption: str | None = None) -> str:
-    """The book's HTML for a table (see the module docstring)."""
+#: A name the prose can cite: lowercase words joined by hyphens, starting with the kind (Sphinx keeps it unchanged).
+NAME = re.compile(r"^(tbl|fig)-[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def check_name(name: str | None, caption: str | None, kind: str) -> str | None:
+    """``name`` if it is a valid cross-reference name for a ``kind`` ("tbl" or "fig") output, else ``ValueError``.
+
+    Only a captioned output is numbered, so a name needs a caption.
+    """
+    if name is None:
+        return None
+    if not NAME.match(name) or not name.startswith(kind + "-"):
+        raise ValueError(f"name {name!r}: use '{kind}-' then lowercase words joined by hyphens, e.g. '{kind}-table7-model'")
+    if not caption:
+        raise ValueError(f"name {name!r}: only a captioned {'table' if kind == 'tbl' else 'figure'} is numbered; give a caption")
+    return name
+
+
+def to_html(frame: pd.DataFrame, caption: str | None = None, name: str | None = None,
+            decimals: int | None = None) -> str:
+    """The book's HTML for a table (see the module docstring); ``name`` becomes the ``id`` the prose cites;
+    ``decimals`` fixes the precision of every estimate column (see :func:`column_formatter`)."""
+    name = check_name(name, caption, "tbl")
     frame = frame.copy()
     if isinstance(frame.columns, pd.MultiIndex):
         frame.columns = [" ".join(str(part) for part in col if str(part)) for col in frame.columns]
@@ -146,7 +174,7 @@ def to_html(frame: pd.DataFrame, caption: str | None = None) -> str:
         if not names:
             frame = frame.rename(columns={"index": ""})
     frame.columns = [str(c) for c in frame.columns]
-    formatters = [column_formatter(name, frame[name]) for name in frame.columns]
+    formatters = [column_formatter(name, frame[name], decimals) for name in frame.columns]
     numeric = [pd.api.types.is_numeric_dtype(frame[name]) and not pd.api.types.is_bool_dtype(frame[name])
                for name in frame.columns]
     head = "".join(
@@ -169,18 +197,26 @@ def to_html(frame: pd.DataFrame, caption: str | None = None) -> str:
     if not caption:
         return table
     # the caption sits outside the scrolling box, so on a phone it wraps at the page's width
-    return f'<figure class="lb-table-figure"><figcaption>{html.escape(caption)}</figcaption>{table}</figure>'
+    ident = f' id="{name}"' if name else ""
+    return f'<figure class="lb-table-figure"{ident}><figcaption>{html.escape(caption)}</figcaption>{table}</figure>'
 
 
 class Table:
-    """A table with a caption, displayed through :func:`to_html` (``Table(df, "Caption")`` as a cell's value)."""
+    """A table with a caption, displayed through :func:`to_html` (``Table(df, "Caption")`` as a cell's value).
 
-    def __init__(self, frame: pd.DataFrame, caption: str | None = None):
+    ``name`` (``"tbl-…"``) lets the prose cite the table by its number: ``{numref}`tbl-…```. ``decimals`` shows
+    every estimate and percentage at that precision (e.g. ``1`` where the prose shows ``36.9 %``).
+    """
+
+    def __init__(self, frame: pd.DataFrame, caption: str | None = None, name: str | None = None,
+                 decimals: int | None = None):
         self.frame = frame
         self.caption = caption
+        self.name = check_name(name, caption, "tbl")
+        self.decimals = decimals
 
     def _repr_html_(self) -> str:
-        return to_html(self.frame, self.caption)
+        return to_html(self.frame, self.caption, self.name, self.decimals)
 
     def __repr__(self) -> str:
         return f"Table: {self.caption or ''} ({len(self.frame)} rows)"

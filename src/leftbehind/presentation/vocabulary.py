@@ -58,7 +58,11 @@ def in_prose(name) -> str:
     return text
 
 
+def level_label(level) -> str:
+    """A category (level) in words: ``"county_town"`` → "county town"; from the vocabulary when it has one."""
+    return vocabulary().get(str(level), str(level).replace("_", " "))
+
+
 def describe_category(name, level) -> str:
     """A variable's category in words: ``("mother_edu", "college")`` → "mother's education: college"."""
-    level_text = vocabulary().get(str(level), str(level).replace("_", " "))
-    return f"{in_prose(name)}: {level_text}"
+    return f"{in_prose(name)}: {level_label(level)}"
