@@ -21,9 +21,8 @@ MISSING = {"nan", "NaN", "<NA>", "None", "NaT"}
 ZERO_P = re.compile(r"^0\.0+$")
 #: the reviewers' list of every number shows glue keys on purpose
 KEY_LISTING = {"book/every_number"}
-#: Tables still shown without a caption (so without a number), per page. The list may only shrink: robustness's
-#: three tables (naive/cluster/GEE intervals, bootstrap selection, multiplicity) await captions from its owner.
-KNOWN_UNCAPTIONED_TABLES = {"notebooks/robustness": 3}
+#: Tables still shown without a caption (so without a number), per page. The list may only shrink; it is empty.
+KNOWN_UNCAPTIONED_TABLES: dict[str, int] = {}
 
 
 def tables(site):

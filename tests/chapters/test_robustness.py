@@ -14,6 +14,7 @@ from leftbehind.paper.cohort import Cohort
 from leftbehind.paper import sensitivity
 from leftbehind.paper.sensitivity import Scenario, run_scenarios
 from leftbehind.presentation.glue import shown_formats
+from leftbehind.presentation.wording import lasso_agreement
 
 
 def fake_cohort(n: int = 5000, seed: int = 11) -> pd.DataFrame:
@@ -62,8 +63,12 @@ def test_selection_facts_come_from_the_bootstrap(chapter):
     assert facts["n_candidates"] == len(chapter.cohort.blocks)
     assert 0 < facts["top_model_share"] <= 100
     assert facts["full_sample_retained"].count(",") == len(chapter.cohort.table7["retained"]) - 1
-    lasso = chapter.facts("lasso").values
-    assert lasso["lasso_agree"] <= min(lasso["lasso_first"], lasso["n_retained7"])
+    lasso, path = chapter.facts("lasso").values, chapter.table("lasso")
+    kept = len(chapter.cohort.table7["retained"])
+    first = path[path["lasso entry rank"] <= kept]
+    assert (path["retained on full sample"] == "yes").sum() == kept
+    assert lasso["lasso_agreement"] == lasso_agreement(int((first["retained on full sample"] == "yes").sum()),
+                                                       len(first), kept)
 
 
 def test_table8_and_multiplicity_facts(chapter):
@@ -99,7 +104,7 @@ def test_facts_glue_onto_a_page_in_order(chapter):
             seen.append(key)
 
     chapter.facts("lasso").glue_onto(FakePage())
-    assert seen == ["lasso_agree", "n_retained7", "lasso_first"]
+    assert seen == ["lasso_agreement"]
 
 
 def test_cohort_key_changes_with_the_data():
@@ -122,3 +127,11 @@ def test_parallel_scenarios_equal_sequential(tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(one, two)
     pd.testing.assert_frame_equal(one, again)
     assert np.isfinite(one["nssi_lbc_pct"]).all()
+
+
+def test_retention_is_shown_as_a_percentage_first():
+    summary = pd.DataFrame({"retained_share": [1.0, 0.425], "or_selected_median": [2.2, 1.1]}, index=["a", "b"])
+    shown = robustness.retention_percent(summary)
+    assert list(shown.columns) == ["retained_percent", "or_selected_median"]
+    assert shown["retained_percent"].tolist() == [100.0, 42.5]
+    assert shown.index.tolist() == ["a", "b"]

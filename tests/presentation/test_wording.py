@@ -5,6 +5,7 @@ import pytest
 from leftbehind.presentation.wording import (
     by_construction_odds,
     count_noun,
+    lasso_agreement,
     multiplicity_claim,
     names_list,
     number_word,
@@ -97,3 +98,30 @@ def test_noise_conclusion():
 
     assert noise_conclusion(0).startswith("So whether")
     assert noise_conclusion(2).startswith("Only the ratios named above")
+
+
+@pytest.mark.parametrize(("agree", "first", "kept", "sentence"), [
+    (7, 7, 7, "The seven variables that enter the lasso path first are exactly the seven that backward elimination "
+              "keeps."),
+    (5, 7, 7, "Of the seven variables that backward elimination keeps, five are among the seven variables that enter "
+              "the lasso path first."),
+    (1, 7, 7, "Of the seven variables that backward elimination keeps, one is among the seven variables that enter "
+              "the lasso path first."),
+    (0, 7, 7, "Of the seven variables that backward elimination keeps, none is among the seven variables that enter "
+              "the lasso path first."),
+    (7, 8, 7, "Of the seven variables that backward elimination keeps, all seven are among the eight variables that "
+              "enter the lasso path first."),
+    (1, 1, 1, "The variable that enters the lasso path first is the one that backward elimination keeps."),
+    (0, 1, 1, "Backward elimination keeps one variable, and it is not the variable that enters the lasso path first."),
+    (1, 3, 1, "Backward elimination keeps one variable, and it is among the three variables that enter the lasso path "
+              "first."),
+    (0, 0, 0, "Backward elimination keeps no variables, so there is nothing to set beside the lasso path."),
+])
+def test_lasso_agreement_follows_the_counts(agree, first, kept, sentence):
+    assert lasso_agreement(agree, first, kept) == sentence
+
+
+@pytest.mark.parametrize(("agree", "first", "kept"), [(8, 8, 7), (3, 2, 7), (-1, 2, 2)])
+def test_lasso_agreement_rejects_impossible_counts(agree, first, kept):
+    with pytest.raises(ValueError, match="cannot exceed"):
+        lasso_agreement(agree, first, kept)

@@ -139,6 +139,12 @@ def selection7_section(cohort: Cohort, boot7: bs.BootstrapSelection) -> dict:
     }
 
 
+def retention_percent(summary: pd.DataFrame) -> pd.DataFrame:
+    """The bootstrap summary with the share of resamples retaining each term as a percentage, first."""
+    percent = (100 * summary["retained_share"]).rename("retained_percent")
+    return pd.concat([percent, summary.drop(columns="retained_share")], axis=1)
+
+
 def lasso_section(cohort: Cohort, retention7: pd.Series) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     """The order of entry on the lasso path, beside the bootstrap and the full-sample elimination."""
     retained = cohort.table7["retained"]
@@ -150,8 +156,8 @@ def lasso_section(cohort: Cohort, retention7: pd.Series) -> tuple[dict, pd.DataF
         "retained on full sample": ["yes" if v in retained else "no" for v in entry.index],
     }).sort_values(["lasso entry rank", "% bootstrap retained"], ascending=[True, False]).reset_index(drop=True)
     first_entries = entry.index[entry["entry_rank"] <= len(retained)]
-    facts = {"lasso_agree": len(set(first_entries) & set(retained)), "n_retained7": len(retained),
-             "lasso_first": len(first_entries)}
+    facts = {"lasso_agreement": claims.lasso_agreement(len(set(first_entries) & set(retained)), len(first_entries),
+                                                       len(retained))}
     return facts, comparison, entry
 
 
@@ -295,7 +301,7 @@ class RobustnessChapter:
             self._facts[name], self._extra["by_cluster"], self._tables["by_cluster"] = noise_section(cohort, self.n_sim)
         elif name == "selection7":
             self._facts[name] = selection7_section(cohort, self.boot7)
-            self._tables["summary7"] = self.boot7.odds_ratio_summary().rename(index=TERM_NAMES)
+            self._tables["summary7"] = retention_percent(self.boot7.odds_ratio_summary()).rename(index=TERM_NAMES)
         elif name == "lasso":
             self._facts[name], self._tables["lasso"], self._extra["entry7"] = lasso_section(
                 cohort, self.boot7.retention())

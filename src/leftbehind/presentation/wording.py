@@ -124,3 +124,30 @@ def noise_conclusion(n_outside: int) -> str:
                 "clusters, not evidence that some characteristics are immune to clustering.")
     return ("Only the ratios named above differ from 1 by more than this design's noise; for the others, whether "
             "the ratio is below or above 1 is noise, not evidence that some characteristics are immune to clustering.")
+
+
+def lasso_agreement(agree: int, first: int, kept: int) -> str:
+    """How the first variables on the lasso path compare with the ``kept`` variables of backward elimination.
+
+    ``first`` variables enter the path first (ties can make it more than ``kept``); ``agree`` of them are kept.
+    """
+    if not 0 <= agree <= min(first, kept):
+        raise ValueError(f"{agree} agreeing variables cannot exceed the {first} first on the path or the {kept} kept")
+    if kept == 0:
+        return "Backward elimination keeps no variables, so there is nothing to set beside the lasso path."
+    path = (f"among the {count_noun(first, 'variable')} that enter the lasso path first" if first != 1
+            else "the variable that enters the lasso path first")
+    if agree == first == kept:
+        if kept == 1:
+            return "The variable that enters the lasso path first is the one that backward elimination keeps."
+        return (f"The {count_noun(kept, 'variable')} that enter the lasso path first are exactly the "
+                f"{number_word(kept)} that backward elimination keeps.")
+    if kept == 1:
+        return f"Backward elimination keeps one variable, and it is {'' if agree else 'not '}{path}."
+    if agree == 0:
+        share, verb = "none", "is"
+    elif agree == kept:
+        share, verb = f"all {number_word(kept)}", "are"
+    else:
+        share, verb = number_word(agree), "is" if agree == 1 else "are"
+    return f"Of the {count_noun(kept, 'variable')} that backward elimination keeps, {share} {verb} {path}."
