@@ -243,3 +243,10 @@ def test_a_stated_precision_applies_to_estimates_but_not_to_counts_or_p_values()
     # without it, the precision follows the column's magnitude
     assert "4.60" in to_html(frame)
     assert "4.6<" in Table(frame, "Caption", decimals=1)._repr_html_()
+
+
+def test_a_precision_per_column_leaves_the_other_columns_to_their_magnitude():
+    frame = pd.DataFrame({"retained_percent": [100.0, 42.5], "or": [2.254, 1.1], "n": [1200, 30]})
+    cells = [td.get_text() for td in BeautifulSoup(to_html(frame, decimals={"retained_percent": 1}),
+                                                   "html.parser").select("td")]
+    assert cells == ["100.0", "2.25", "1,200", "42.5", "1.10", "30"]

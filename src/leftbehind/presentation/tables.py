@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -161,9 +162,10 @@ def check_name(name: str | None, caption: str | None, kind: str) -> str | None:
 
 
 def to_html(frame: pd.DataFrame, caption: str | None = None, name: str | None = None,
-            decimals: int | None = None) -> str:
+            decimals: int | Mapping[str, int] | None = None) -> str:
     """The book's HTML for a table (see the module docstring); ``name`` becomes the ``id`` the prose cites;
-    ``decimals`` fixes the precision of every estimate column (see :func:`column_formatter`)."""
+    ``decimals`` fixes the precision of every estimate column (see :func:`column_formatter`), or, as a mapping
+    from column to decimals, of the columns it names (the others follow their magnitude)."""
     name = check_name(name, caption, "tbl")
     frame = frame.copy()
     if isinstance(frame.columns, pd.MultiIndex):
@@ -174,7 +176,8 @@ def to_html(frame: pd.DataFrame, caption: str | None = None, name: str | None = 
         if not names:
             frame = frame.rename(columns={"index": ""})
     frame.columns = [str(c) for c in frame.columns]
-    formatters = [column_formatter(name, frame[name], decimals) for name in frame.columns]
+    precision = decimals if isinstance(decimals, Mapping) else dict.fromkeys(frame.columns, decimals)
+    formatters = [column_formatter(name, frame[name], precision.get(name)) for name in frame.columns]
     numeric = [pd.api.types.is_numeric_dtype(frame[name]) and not pd.api.types.is_bool_dtype(frame[name])
                for name in frame.columns]
     head = "".join(
@@ -209,7 +212,7 @@ class Table:
     """
 
     def __init__(self, frame: pd.DataFrame, caption: str | None = None, name: str | None = None,
-                 decimals: int | None = None):
+                 decimals: int | Mapping[str, int] | None = None):
         self.frame = frame
         self.caption = caption
         self.name = check_name(name, caption, "tbl")
