@@ -137,3 +137,49 @@ def test_the_architecture_page_states_every_layer_and_exception():
         assert f"`{module}`" in page, f"the architecture page does not list the exception {module}"
     for module in YINGSHAN_MODULES:
         assert module.rstrip("/").split("/")[-1] in page
+
+
+# --- One figure contract: a drawing function is named ``*_figure`` and returns ``(figure, alt text)``; only the
+# page shows it, with ``show_figure(fig, alt, caption, tier=…, name=…)``, so captions, tiers and numbers live in
+# one place and every figure can be reused, tested or saved to a file the same way.
+DRAWING_CALLS = {"plt.subplots", "plt.figure", "plt.subplot_mosaic"}
+#: The one module that renders a figure for a page.
+SHOWS_FIGURES = "plots/figures.py"
+
+
+def figure_contract_breaches(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    relative = str(path.relative_to(PACKAGE))
+    bad = []
+    if relative != SHOWS_FIGURES:
+        bad += [f"{relative}:{n.lineno} uses show_figure (return (fig, alt) and let the page show it)"
+                for n in ast.walk(tree) if isinstance(n, ast.Name | ast.alias)
+                and getattr(n, "id", getattr(n, "name", None)) == "show_figure"]
+        bad += [f"{relative}:{n.lineno} uses show_figure (return (fig, alt) and let the page show it)"
+                for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "show_figure"]
+    for function in tree.body:
+        if not isinstance(function, ast.FunctionDef) or function.name.startswith("_"):
+            continue
+        draws = any(isinstance(c, ast.Call) and ast.unparse(c.func) in DRAWING_CALLS for c in ast.walk(function))
+        if draws and not function.name.endswith("_figure"):
+            bad.append(f"{relative}:{function.lineno} {function.name} draws a figure but is not named *_figure")
+    return bad
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_every_drawing_function_follows_the_figure_contract(path):
+    assert figure_contract_breaches(path) == []
+
+
+def test_the_figure_contract_check_notices_a_breach(tmp_path, monkeypatch):
+    fake = tmp_path / "leftbehind"
+    (fake / "context").mkdir(parents=True)
+    module = fake / "context" / "m.py"
+    module.write_text("import matplotlib.pyplot as plt\nfrom leftbehind.plots.figures import show_figure\n\n"
+                      "def plot_x(data):\n    fig, ax = plt.subplots()\n    return show_figure(fig, 'alt text here', 'c')\n\n"
+                      "def x_figure(data):\n    fig, ax = plt.subplots()\n    return fig, 'alt'\n")
+    monkeypatch.setattr(__import__(__name__), "PACKAGE", fake)
+    breaches = figure_contract_breaches(module)
+    assert len([b for b in breaches if "uses show_figure" in b]) == 2  # the import and the call
+    assert any("plot_x draws a figure but is not named *_figure" in b for b in breaches)
+    assert not any("x_figure" in b for b in breaches)

@@ -132,7 +132,7 @@ import pandas as pd  # noqa: E402
 from leftbehind.audit.reconstruction import (  # noqa: E402
     Z_TEXTBOOK,
     or_grid,
-    plot_solution_sets,
+    solution_sets_figure,
     solution_sets_alt,
     split_at_largest_gap,
 )
@@ -266,9 +266,7 @@ def test_split_at_largest_gap():
     assert len(split_at_largest_gap(none)) == 1
 
 
-def test_solution_figure_and_its_alt_text(monkeypatch):
-    import leftbehind.plots.figures as figures
-
+def test_solution_figure_and_its_alt_text():
     girls = reconstruct_two_by_two(2.14, (1.67, 2.75), total=6096, cases=282, exposed=2875)
     boarders = {"Woolf": reconstruct_two_by_two(1.71, (1.33, 2.18), total=6096, cases=282, exposed=range(1, 6096)),
                 "none": girls.iloc[:0]}
@@ -277,17 +275,10 @@ def test_solution_figure_and_its_alt_text(monkeypatch):
     assert "only a = 183 girls with NSSI lands on the printed 2.14" in alt
     assert "OR 1.71 (1.33–2.18)" in alt and "Woolf: 14 tables, 1,659–3,090 boarders" in alt and "none: none" in alt
     assert solution_sets_alt(girls.iloc[:0], {}, printed).count("only no table lands") == 1
-    captured = {}
-
-    def capture(fig, alt, caption="", name=None):
-        captured.update(fig=fig, alt=alt, caption=caption, name=name)
-        return "shown"
-
-    monkeypatch.setattr(figures, "show_figure", capture)
     grid = or_grid(6096, 282, 2875, range(150, 220))
-    assert plot_solution_sets(grid, girls, boarders, printed, name="fig-solutions") == "shown"
-    assert captured["name"] == "fig-solutions"
-    left, right = captured["fig"].axes
+    fig, drawn_alt = solution_sets_figure(grid, girls, boarders, printed)
+    assert drawn_alt == alt
+    left, right = fig.axes
     assert left.lines[0].get_xdata().tolist() == list(range(150, 220))
     assert left.lines[1].get_xdata().tolist() == [183]
     low, high = left.patches[0].get_y(), left.patches[0].get_y() + left.patches[0].get_height()
@@ -295,7 +286,9 @@ def test_solution_figure_and_its_alt_text(monkeypatch):
     offsets = right.collections[0].get_offsets()
     assert offsets[:, 0].tolist() == (boarders["Woolf"]["a"] + boarders["Woolf"]["b"]).tolist()
     assert offsets[:, 1].tolist() == boarders["Woolf"]["a"].tolist()
-    assert captured["alt"] == alt and "derived" in captured["caption"]
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
 
 
 @pytest.mark.parametrize("cell", range(4))

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from leftbehind.plots.figures import show_figure
 from leftbehind.context import evidence as ev
 from leftbehind.core.errors import UserError
 from leftbehind.core.provenance import load_published
@@ -260,7 +261,7 @@ def test_forest_alt_text_states_each_odds_ratio_and_the_heterogeneity(table):
     assert "Zhou 2022 (self-harm)" in alt and "includes 1" in alt  # the Hartung–Knapp interval 0.68–2.38
     assert list(rows["kind"]) == ["study", "study", "pooled", "pooled_hksj", "published", "study"]
     assert list(rows["construct"]) == ["nssi"] * 5 + ["self_harm"]
-    figure = ev.plot_forest(rows, pooled)
+    figure = show_figure(*ev.forest_figure(rows, pooled))
     assert figure.png.startswith(b"\x89PNG") and figure.alt == alt
 
 
@@ -269,7 +270,7 @@ def test_prevalence_figure_groups_constructs_and_renders(table):
     alt = ev.prevalence_alt(prevalence)
     assert alt.index("NSSI instrument") < alt.index("single survey item") < alt.index("broader self-harm")
     assert "Yong 2023 4.6 %" in alt and "no interval" in alt
-    figure = ev.plot_prevalence(prevalence)
+    figure = show_figure(*ev.prevalence_figure(prevalence))
     assert figure.png.startswith(b"\x89PNG") and figure.phone_text_px() >= 9
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pytest
 
+from leftbehind.plots.figures import show_figure
 from leftbehind.context import headcounts as hc
 from leftbehind.core.errors import UserError
 from leftbehind.core.paths import published_dir
@@ -153,7 +154,7 @@ def test_unconfirmed_enrolment_is_flagged_and_alt_text_states_every_point():
     assert "2020: 12.9 M (unconfirmed)" in alt
     for r in education[education["level"] == "primary_and_junior"].itertuples():
         assert f"{r.year}: {r.printed} M" in alt
-    figure = hc.plot_context(education, migrants)
+    figure = show_figure(*hc.context_figure(education, migrants))
     assert figure.png.startswith(b"\x89PNG")
     assert figure.phone_text_px() >= 9  # legible in a 390-px phone's text column (leftbehind.plots.figures.MIN_TEXT_PX)
 

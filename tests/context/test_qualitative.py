@@ -5,6 +5,7 @@ import re
 import pandas as pd
 import pytest
 
+from leftbehind.plots.figures import show_figure
 from leftbehind.context import qualitative as q
 from leftbehind.core.errors import UserError
 from leftbehind.core.paths import published_dir
@@ -100,7 +101,7 @@ def test_theme_map_alt_states_the_counts_it_draws(structure):
     assert "Coping strategies: 9 themes" in alt and "with 2 sub-themes" in alt
     assert "Intervention model: 7 themes" in alt and "with 10 sub-themes" in alt
     assert "Research findings" in alt and "unavailable" in alt
-    figure = q.plot_theme_map(structure)
+    figure = show_figure(*q.theme_map_figure(structure))
     assert figure.alt == alt and figure.png.startswith(b"\x89PNG")
     assert figure.phone_text_px() >= 9  # every label legible in a 390-px phone's text column
 

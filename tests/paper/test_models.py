@@ -136,7 +136,7 @@ def test_merging_the_reference_level_keeps_it_first():
 
 
 def test_forest_alt_text_states_the_finding(table7):
-    fig, alt = models.forest_plot(table7, "Table 7")
+    fig, alt = models.forest_figure(table7, "Table 7")
     assert "Higher odds:" in alt and "Girl (vs boy)" in alt
     assert f"OR {table7['terms']['gender[girl]']['or']:.2f}" in alt
     assert "Lower odds:" in alt and "Problem-solving" in alt

@@ -87,3 +87,21 @@ def test_nulls_left_to_chance_scenario_switches_balancing_off():
 
     scenario = next(s for s in SCENARIOS if s.key == "nulls_left_to_chance")
     assert scenario.overrides() == NULLS_LEFT_TO_CHANCE  # the chapter's construction section reuses this cohort
+
+
+def test_the_what_if_figure_draws_the_kept_terms_or_says_none_are_kept():
+    import matplotlib.pyplot as plt
+
+    from leftbehind.paper.sensitivity import what_if_figure
+
+    table7 = pd.DataFrame({"or": [2.1, 0.6], "ci_low": [1.5, 0.4], "ci_high": [2.9, 0.95]},
+                          index=["gender[girl]", "patience"])
+    fig, alt = what_if_figure(table7)
+    assert {t.get_text() for t in fig.axes[0].get_yticklabels()} == {"Girl (vs boy)", "Patience"}
+    assert "entirely above 1: Girl (vs boy)" in alt and "Entirely below 1: Patience" in alt
+    plt.close(fig)
+    for empty in (None, table7.iloc[:0]):
+        fig, alt = what_if_figure(empty)
+        assert alt == "No Table 7 terms to plot with these parameters."
+        assert [t.get_text() for t in fig.axes[0].texts] == [alt]
+        plt.close(fig)

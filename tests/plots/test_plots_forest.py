@@ -7,7 +7,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 
 from leftbehind.plots.figures import check_alt
-from leftbehind.plots.forest import forest_plot
+from leftbehind.plots.forest import forest_figure
 from leftbehind.spec import parse_spec
 
 MODEL = {"estimable": True, "n": 500, "events": 80, "terms": {
@@ -27,7 +27,7 @@ def spec(tier: str | None):
 
 
 def test_real_data_are_labelled_real_never_synthetic():
-    fig, alt = forest_plot(MODEL, spec(None))
+    fig, alt = forest_figure(MODEL, spec(None))
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["Sleep (hours)", "grade: 10 (vs 7)", "sex: girl (vs boy)"]
     assert "real survey data" in fig.axes[0].get_xlabel()
@@ -39,12 +39,12 @@ def test_real_data_are_labelled_real_never_synthetic():
 
 
 def test_synthetic_tier_is_said():
-    fig, alt = forest_plot(MODEL, spec("synthetic"))
+    fig, alt = forest_figure(MODEL, spec("synthetic"))
     assert "synthetic data (generated, not real people)" in alt
     plt.close(fig)
 
 
 def test_not_estimable_model_says_why():
-    fig, alt = forest_plot({"estimable": False, "reason": "sex never varies"}, spec(None))
+    fig, alt = forest_figure({"estimable": False, "reason": "sex never varies"}, spec(None))
     assert "No forest plot" in alt and "sex never varies" in alt and "real survey data" in alt
     plt.close(fig)

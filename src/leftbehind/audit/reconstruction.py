@@ -169,8 +169,8 @@ def solution_sets_alt(girls: pd.DataFrame, boarders_by_method: dict[str, pd.Data
             f"OR {printed['boarders'][0]} ({printed['boarders'][1]}–{printed['boarders'][2]}), by number of boarders and boarders with NSSI. " + "; ".join(parts) + ".")
 
 
-def plot_solution_sets(girls_grid: pd.DataFrame, girls: pd.DataFrame, boarders_by_method: dict[str, pd.DataFrame],
-                       printed: dict, decimals: int = 2, name: str | None = None):
+def solution_sets_figure(girls_grid: pd.DataFrame, girls: pd.DataFrame, boarders_by_method: dict[str, pd.DataFrame],
+                       printed: dict, decimals: int = 2):
     """Left: OR against the girls' case count with the printed window; right: boarder solutions by CI method.
 
     ``printed`` maps ``"girls"`` and ``"boarders"`` to the printed (OR, CI low, CI high) strings.
@@ -179,7 +179,7 @@ def plot_solution_sets(girls_grid: pd.DataFrame, girls: pd.DataFrame, boarders_b
 
     import matplotlib.pyplot as plt
 
-    from leftbehind.plots.figures import MAX_WIDTH_IN, OKABE_ITO, PALETTE, legend_above, show_figure
+    from leftbehind.plots.figures import MAX_WIDTH_IN, OKABE_ITO, PALETTE, legend_above
 
     # panels stacked, each the full width of a phone screen; legends above each panel, never over the points
     fig, (left, right) = plt.subplots(2, 1, figsize=(MAX_WIDTH_IN, 7.0))
@@ -198,8 +198,7 @@ def plot_solution_sets(girls_grid: pd.DataFrame, girls: pd.DataFrame, boarders_b
     right.set_ylabel("boarders with NSSI (a)")
     legend_above(right)
     fig.tight_layout(h_pad=2.5)
-    return show_figure(fig, solution_sets_alt(girls, boarders_by_method, printed),
-                       caption="Integer 2×2 tables consistent with the printed odds ratios and 95 % CIs (derived).", name=name)
+    return fig, solution_sets_alt(girls, boarders_by_method, printed)
 
 
 def or_grid(total: int, cases: int, exposed: int, a_values) -> pd.DataFrame:

@@ -86,13 +86,13 @@ def split_release(result, exact: dict[str, bytes], data_source: str, columns_rea
     """``release/`` (suppressed tables, figure, disclosure report) and ``restricted/`` (everything exact)."""
     import matplotlib.pyplot as plt
 
-    from leftbehind.plots.forest import forest_plot
+    from leftbehind.plots.forest import forest_figure
     from leftbehind.release import folders
     from leftbehind.release.study import release_study
 
     spec = result.spec
     release = release_study(result)
-    fig, alt = forest_plot(release.model, spec)
+    fig, alt = forest_figure(release.model, spec)
     if release.model.get("suppressed_terms"):
         alt += (f" Odds ratios estimated from a category with fewer than {release.threshold} respondents with or "
                 "without the outcome are not drawn (disclosure control).")

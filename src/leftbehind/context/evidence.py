@@ -718,13 +718,13 @@ def forest_alt(rows: pd.DataFrame, pooled: PooledOddsRatio | None) -> str:
             + "; ".join(parts) + ". " + finding)
 
 
-def plot_forest(rows: pd.DataFrame, pooled: PooledOddsRatio | None, name: str | None = None):
+def forest_figure(rows: pd.DataFrame, pooled: PooledOddsRatio | None):
     """Forest plot: squares for studies, diamonds for pooled results (ours, with both intervals, and the published one).
 
     ``name`` (``fig-…``) lets the prose cite the figure by number."""
     import matplotlib.pyplot as plt
 
-    from leftbehind.plots.figures import MAX_WIDTH_IN, OKABE_ITO, show_figure, wrap
+    from leftbehind.plots.figures import MAX_WIDTH_IN, OKABE_ITO, wrap
 
     fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 0.62 * len(rows) + 1.4))
     styles = {"study": ("s", OKABE_ITO["blue"], "-"), "pooled": ("D", OKABE_ITO["vermillion"], "-"),
@@ -748,11 +748,7 @@ def plot_forest(rows: pd.DataFrame, pooled: PooledOddsRatio | None, name: str | 
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.minorticks_off()
     ax.set_xlabel(wrap("Odds ratio, LBC vs non-LBC (log scale; dashed line = no difference)"))
-    caption = ("Derived from published (or, where marked, derived) counts: per-study odds ratios (squares), grouped by "
-               "construct, and our random-effects pooled odds ratio for the NSSI studies (orange diamond: usual interval, "
-               "solid; Hartung–Knapp interval, dotted), beside the published pooled odds ratio of Zheng et al. 2025 "
-               "(grey diamond).")
-    return show_figure(fig, forest_alt(rows, pooled), caption=caption, name=name)
+    return fig, forest_alt(rows, pooled)
 
 
 def prevalence_alt(prevalence: pd.DataFrame) -> str:
@@ -774,13 +770,13 @@ def prevalence_alt(prevalence: pd.DataFrame) -> str:
             "the three constructs are shown apart and not pooled.")
 
 
-def plot_prevalence(prevalence: pd.DataFrame, name: str | None = None):
+def prevalence_figure(prevalence: pd.DataFrame):
     """Prevalence among LBC by study with Wilson 95 % intervals, grouped and coloured by construct (``name``: see
-    :func:`plot_forest`)."""
+    :func:`forest_figure`)."""
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    from leftbehind.plots.figures import MAX_WIDTH_IN, PALETTE, legend_above, show_figure, wrap
+    from leftbehind.plots.figures import MAX_WIDTH_IN, PALETTE, legend_above, wrap
 
     colours = dict(zip(CONSTRUCTS, PALETTE))
     fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 0.42 * len(prevalence) + 1.6))
@@ -806,9 +802,7 @@ def plot_prevalence(prevalence: pd.DataFrame, name: str | None = None):
     handles.append(Line2D([0], [0], marker="o", linestyle="none", markerfacecolor="white", markeredgecolor="black",
                           label="no interval (group size not printed)"))
     legend_above(ax, handles=handles)
-    caption = ("Published prevalences among left-behind children; intervals derived by our code from the published "
-               "(or, where marked in the table, derived) counts. Duplicate samples appear once.")
-    return show_figure(fig, prevalence_alt(prevalence), caption=caption, name=name)
+    return fig, prevalence_alt(prevalence)
 
 
 def evidence_overview(evidence: pd.DataFrame) -> pd.DataFrame:

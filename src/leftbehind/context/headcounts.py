@@ -280,12 +280,12 @@ def draw_headcounts(ax, series: pd.DataFrame) -> None:
             ax.annotate(_headcount_label(r), (int(r.data_year), r.value), textcoords="offset points", xytext=(6, 5))
 
 
-def plot_headcounts(series: pd.DataFrame, name: str | None = None):
+def headcounts_figure(series: pd.DataFrame):
     """The headcount figure (see :func:`draw_headcounts`), shown with computed alt text (``name``: ``fig-…``, for
     the prose to cite it by number)."""
     import matplotlib.pyplot as plt
 
-    from leftbehind.plots.figures import MAX_WIDTH_IN, show_figure, wrap
+    from leftbehind.plots.figures import MAX_WIDTH_IN, wrap
 
     fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 4.2))
     draw_headcounts(ax, series)
@@ -297,9 +297,7 @@ def plot_headcounts(series: pd.DataFrame, name: str | None = None):
     handles, labels = ax.get_legend_handles_labels()
     ax.legend(handles, [wrap(label, 48) for label in labels], loc="upper left", bbox_to_anchor=(0, -0.16),
               frameon=False, ncol=1)
-    caption = ("Published headcounts; each definition is its own series and no line crosses a change of definition. "
-               "Hollow grey markers are secondary citations whose definition we could not trace.")
-    return show_figure(fig, headcounts_alt(series), caption=caption, name=name)
+    return fig, headcounts_alt(series)
 
 
 def context_alt(education: pd.DataFrame, migrants: pd.DataFrame) -> str:
@@ -329,7 +327,7 @@ def draw_year_runs(ax, frame: pd.DataFrame, key: str, colour: str) -> None:
             ax.plot(part["year"].astype(int), part["value"], "-o" if len(part) > 1 else "o", color=colour, gid=str(run[key].iloc[0]))
 
 
-def plot_context(education: pd.DataFrame, migrants: pd.DataFrame, name: str | None = None):
+def context_figure(education: pd.DataFrame, migrants: pd.DataFrame):
     """Compulsory-education enrolment of LBC (left) and migrant workers (right).
 
     Solid lines join consecutive years only; a gap year in the data is a gap in
@@ -337,7 +335,7 @@ def plot_context(education: pd.DataFrame, migrants: pd.DataFrame, name: str | No
     """
     import matplotlib.pyplot as plt
 
-    from leftbehind.plots.figures import MAX_WIDTH_IN, OKABE_ITO, show_figure
+    from leftbehind.plots.figures import MAX_WIDTH_IN, OKABE_ITO
 
     # two panels stacked (not side by side), so each keeps the full width of a phone screen
     fig, (left, right) = plt.subplots(2, 1, figsize=(MAX_WIDTH_IN, 5.6))
@@ -359,5 +357,4 @@ def plot_context(education: pd.DataFrame, migrants: pd.DataFrame, name: str | No
         ax.set_xlabel("Year")
         ax.xaxis.get_major_locator().set_params(integer=True)
     fig.tight_layout(h_pad=1.5)
-    caption = "Published figures; lines join consecutive years only, so a missing year leaves a gap."
-    return show_figure(fig, context_alt(education, migrants), caption=caption, name=name)
+    return fig, context_alt(education, migrants)

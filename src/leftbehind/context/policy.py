@@ -85,15 +85,15 @@ def help_seeking_alt(breakdown: pd.DataFrame) -> str:
     )
 
 
-def plot_help_seeking(breakdown: pd.DataFrame, name: str | None = None):
-    """The book's one figure of what the LBC with NSSI received (drawn in the published record; other chapters cite it
-    by ``name``).
+def help_seeking_figure(breakdown: pd.DataFrame):
+    """(figure, alt text): the book's one figure of what the LBC with NSSI received (shown in the published record;
+    other chapters cite it by number).
 
     Bars of the four printed shares with their Wilson intervals, labelled with the implied counts.
     """
     import matplotlib.pyplot as plt
 
-    from leftbehind.plots.figures import MAX_WIDTH_IN, OKABE_ITO, show_figure, wrap
+    from leftbehind.plots.figures import MAX_WIDTH_IN, OKABE_ITO, wrap
 
     labels = [wrap(label, 18) for label in breakdown.index][::-1]
     data = breakdown.iloc[::-1]
@@ -107,12 +107,7 @@ def plot_help_seeking(breakdown: pd.DataFrame, name: str | None = None):
         ax.text(share + high[y] + 1.5, y, f"{share:.1f} %\n({int(count)} children)", va="center")
     ax.set_xlim(0, 100)
     ax.set_xlabel(wrap(f"Share of the {int(breakdown['of'].iloc[0])} LBC with NSSI (%), with Wilson 95 % CI"))
-    return show_figure(
-        fig, help_seeking_alt(breakdown),
-        caption="Help received by left-behind children who reported NSSI: printed shares (published), "
-        "implied counts and intervals (derived).",
-        name=name,
-    )
+    return fig, help_seeking_alt(breakdown)
 
 
 def hung_obstacles(hung: pd.DataFrame) -> pd.DataFrame:

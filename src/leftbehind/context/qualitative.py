@@ -206,14 +206,14 @@ def theme_map_alt(structure: pd.DataFrame) -> str:
     )
 
 
-def plot_theme_map(structure: pd.DataFrame, name: str | None = None):
+def theme_map_figure(structure: pd.DataFrame):
     """Draw the strands, themes and sub-themes as one outline, strand by strand, top to bottom.
 
     One column (not one column per strand) so that every label keeps full-size text on a phone as on a laptop.
     """
     import matplotlib.pyplot as plt
 
-    from leftbehind.plots.figures import BASE_FONT_PT, MAX_WIDTH_IN, PALETTE, show_figure
+    from leftbehind.plots.figures import BASE_FONT_PT, MAX_WIDTH_IN, PALETTE
 
     tree = theme_tree(structure)
     line, gap_strand, gap_theme = 0.21, 0.3, 0.1  # inches
@@ -244,11 +244,7 @@ def plot_theme_map(structure: pd.DataFrame, name: str | None = None):
         else:
             ax.text(0.4, y, "– " + "\n   ".join(text), fontsize=BASE_FONT_PT, va="top", color="#333333")
         y -= line * len(text)
-    return show_figure(
-        fig, theme_map_alt(structure),
-        caption="Themes and sub-themes as named in the contents list of Lei (2024); titles only, no findings.",
-        name=name,
-    )
+    return fig, theme_map_alt(structure)
 
 
 # --------------------------------------------------------------------------- joint display

@@ -363,25 +363,17 @@ def terms_table(model: dict) -> pd.DataFrame:
     return table
 
 
-def forest_plot(model: dict, title: str, data: str = "synthetic cohort"):
+def forest_figure(model: dict, title: str, data: str = "synthetic cohort"):
     """A forest plot of the final model's odds ratios (the book's one forest plot); returns ``(fig, alt)``.
 
     The alt text is built from the plotted numbers: it names the terms whose interval lies above 1 and below 1.
     """
-    from leftbehind.plots.forest import odds_ratio_forest
+    from leftbehind.plots.forest import odds_ratio_forest_figure
 
     table = terms_table(model)
-    return odds_ratio_forest(list(table["name"]), table["or"], table["ci_low"], table["ci_high"], title=title,
+    return odds_ratio_forest_figure(list(table["name"]), table["or"], table["ci_low"], table["ci_high"], title=title,
                              tier=data, about=f"{title}; {data}, n = {model['n']:,}, {model['events']:,} events")
 
-
-def show_forest(model: dict, title: str, caption: str = "", tier: str | None = None, name: str | None = None):
-    """Display :func:`forest_plot` through :func:`leftbehind.plots.figures.show_figure` (``tier`` written inside it;
-    ``name`` lets the prose cite the figure by number)."""
-    from leftbehind.plots.figures import show_figure
-
-    fig, alt = forest_plot(model, title)
-    return show_figure(fig, alt, caption, tier=tier, name=name)
 
 
 def model_comparisons(model: dict, prefix: str) -> pd.DataFrame:

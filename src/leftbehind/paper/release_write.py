@@ -51,7 +51,7 @@ def write_contract_release(result, built: dict, top: Path, tier: str, data_text:
         if not model["terms"]:
             notes.append(f"{MODEL_TITLES[name]}: no forest plot (every term suppressed)")
             continue
-        fig, alt = models.forest_plot(model, MODEL_TITLES[name], data_text)
+        fig, alt = models.forest_figure(model, MODEL_TITLES[name], data_text)
         if small:
             alt += f" Terms estimated from a cell below {threshold} are not drawn (disclosure control)."
         fig.savefig(out / f"forest_{name}.png", bbox_inches="tight", metadata={"Software": None})

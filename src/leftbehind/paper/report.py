@@ -147,7 +147,7 @@ def write_analysis_outputs(analysis: pd.DataFrame, out_dir: Path, options: model
     apply_style()
     figures = {}
     for name, model in built["models"].items():
-        fig, alt = models.forest_plot(model, MODEL_TITLES[name], data)
+        fig, alt = models.forest_figure(model, MODEL_TITLES[name], data)
         filename = f"forest_{name}.png"
         fig.savefig(out_dir / filename, bbox_inches="tight", metadata={"Software": None})
         plt.close(fig)

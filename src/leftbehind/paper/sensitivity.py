@@ -352,14 +352,18 @@ def what_if(params: WhatIf) -> dict:
 
 
 def what_if_figure(table7: pd.DataFrame | None):
-    """Forest plot of the what-if Table 7 (OR and 95 % CI), or a sentence when there is nothing to plot."""
+    """(figure, alt text): forest plot of the what-if Table 7 (OR and 95 % CI); a figure saying so when no term is kept."""
     import matplotlib.pyplot as plt
 
-    from leftbehind.plots.figures import MAX_WIDTH_IN, OKABE_ITO, plain_log_axis, show_figure
+    from leftbehind.plots.figures import MAX_WIDTH_IN, OKABE_ITO, plain_log_axis
     from leftbehind.paper.models import TERM_NAMES
 
     if table7 is None or not len(table7):
-        return "No Table 7 terms to plot with these parameters."
+        message = "No Table 7 terms to plot with these parameters."
+        fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 1.2))
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, message, ha="center", va="center")
+        return fig, message
     fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 0.42 * len(table7) + 1.2))
     y = np.arange(len(table7))[::-1]
     ax.errorbar(table7["or"], y, xerr=[table7["or"] - table7["ci_low"], table7["ci_high"] - table7["or"]], fmt="o",
@@ -372,4 +376,4 @@ def what_if_figure(table7: pd.DataFrame | None):
     below = [TERM_NAMES.get(t, t) for t in table7.index if table7.loc[t, "ci_high"] < 1]
     alt = (f"Forest plot of the {len(table7)} terms kept in Table 7 with these parameters. Interval entirely above 1: "
            f"{', '.join(above) or 'none'}. Entirely below 1: {', '.join(below) or 'none'}.")
-    return show_figure(fig, alt, "Table 7 with the parameters above (synthetic cohort).", tier="synthetic")
+    return fig, alt

@@ -63,11 +63,11 @@ def sample_flow_alt(flow: pd.DataFrame) -> str:
     return f"Horizontal bar chart of the published sample flow, largest to smallest. {steps}."
 
 
-def plot_sample_flow(flow: pd.DataFrame, name: str | None = None):
+def sample_flow_figure(flow: pd.DataFrame):
     """A horizontal bar chart of the sample flow, labelled with counts."""
     import matplotlib.pyplot as plt
 
-    from leftbehind.plots.figures import MAX_WIDTH_IN, OKABE_ITO, count_axis, show_figure, wrap
+    from leftbehind.plots.figures import MAX_WIDTH_IN, OKABE_ITO, count_axis, wrap
 
     fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 3.0))
     labels = [wrap(str(label), 22) for label in flow.index][::-1]
@@ -78,4 +78,4 @@ def plot_sample_flow(flow: pd.DataFrame, name: str | None = None):
     ax.set_xlabel("Number of questionnaires (published)")
     count_axis(ax)
     ax.set_xlim(0, max(values) * 1.25)
-    return show_figure(fig, sample_flow_alt(flow), caption="Sample flow as printed in Yong et al. (2023).", name=name)
+    return fig, sample_flow_alt(flow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyBboxPatch
 
-from leftbehind.plots.figures import BASE_FONT_PT, MAX_WIDTH_IN, OKABE_ITO, show_figure
+from leftbehind.plots.figures import BASE_FONT_PT, MAX_WIDTH_IN, OKABE_ITO
 
 
 def flow_alt(flow: dict, lbc: dict, n_nlbc: int) -> str:
@@ -54,9 +54,3 @@ def flow_figure(flow: dict, lbc: dict, analysis=None):
     _arrow(ax, (0.25, 0.26), (0.72, 0.17))
     return fig, flow_alt(flow, lbc, n_nlbc)
 
-
-def show_flow(flow: dict, lbc: dict, caption: str = "", tier: str | None = None, name: str | None = None):
-    """Display the diagram through :func:`leftbehind.plots.figures.show_figure` (``tier`` is written inside it;
-    ``name`` lets the prose cite it by number)."""
-    fig, alt = flow_figure(flow, lbc)
-    return show_figure(fig, alt, caption, tier=tier, name=name)

@@ -1,8 +1,8 @@
 """The book's one forest plot of a model's odds ratios, and its alt text.
 
-:func:`odds_ratio_forest` draws any list of terms (name, OR, 95 % CI) and writes alt text that states every
-plotted number; :func:`forest_plot` labels a spec-driven model from its spec, and the paper's Tables 7 and 8
-(:func:`leftbehind.paper.models.forest_plot`) use the same drawing.  Each returns ``(fig, alt)`` like the
+:func:`odds_ratio_forest_figure` draws any list of terms (name, OR, 95 % CI) and writes alt text that states every
+plotted number; :func:`forest_figure` labels a spec-driven model from its spec, and the paper's Tables 7 and 8
+(:func:`leftbehind.paper.models.forest_figure`) use the same drawing.  Each returns ``(fig, alt)`` like the
 book's other plot functions; show it with :func:`leftbehind.plots.figures.show_figure`.
 """
 
@@ -14,7 +14,7 @@ from leftbehind.plots.figures import MAX_WIDTH_IN, OKABE_ITO, apply_style, plain
 from leftbehind.spec.study import StudySpec
 
 
-def odds_ratio_forest(names, ors, low, high, *, title: str, tier: str, about: str):
+def odds_ratio_forest_figure(names, ors, low, high, *, title: str, tier: str, about: str):
     """``(fig, alt)``: terms sorted by odds ratio on a plain log axis, coloured by where the interval lies.
 
     ``about`` opens the alt text's parenthesis (what model, which rows, how many); ``tier`` is written on the
@@ -48,7 +48,7 @@ def odds_ratio_forest(names, ors, low, high, *, title: str, tier: str, about: st
     return fig, alt
 
 
-def forest_plot(model: dict, spec: StudySpec, title: str | None = None):
+def forest_figure(model: dict, spec: StudySpec, title: str | None = None):
     """``(fig, alt)`` for the final model of :func:`leftbehind.stats.backward.fit_backward_spec`.
 
     A model that is not estimable, or that keeps no term, gives a figure that says so.
@@ -71,6 +71,6 @@ def forest_plot(model: dict, spec: StudySpec, title: str | None = None):
         return fig, alt
 
     order = sorted(terms.items(), key=lambda kv: kv[1]["or"])
-    return odds_ratio_forest([spec.label_of(k) for k, _ in order], [v["or"] for _, v in order],
+    return odds_ratio_forest_figure([spec.label_of(k) for k, _ in order], [v["or"] for _, v in order],
                              [v["ci_low"] for _, v in order], [v["ci_high"] for _, v in order], title=title, tier=tier,
                              about=f"{title}, {where}; {tier}; n = {model['n']:,}, {model['events']:,} events")

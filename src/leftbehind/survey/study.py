@@ -52,10 +52,10 @@ class StudyResult:
         return _with_tier(pd.DataFrame(rows), self.spec)
 
     def forest(self):
-        """``(fig, alt)`` of the final model (see :func:`leftbehind.plots.forest.forest_plot`)."""
-        from leftbehind.plots.forest import forest_plot
+        """``(fig, alt)`` of the final model (see :func:`leftbehind.plots.forest.forest_figure`)."""
+        from leftbehind.plots.forest import forest_figure
 
-        return forest_plot(self.model, self.spec)
+        return forest_figure(self.model, self.spec)
 
     def prevalence_view(self) -> pd.DataFrame:
         """The prevalence table for reading: counts, percent and both 95 % intervals as text (1 decimal)."""
