@@ -5,7 +5,7 @@ import pytest
 
 from leftbehind.presentation import vocabulary as vocab
 from leftbehind.paper.models import FACTOR_NAMES, TERM_NAMES
-from leftbehind.stats.bootstrap_selection import VARIABLE_NAMES
+from leftbehind.paper.models import VARIABLE_NAMES
 
 
 def test_labels_come_from_the_file_and_fall_back_to_words():

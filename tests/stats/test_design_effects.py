@@ -68,9 +68,8 @@ def test_gee_and_comparison_table():
 
 
 # ---------------------------------------------------------------------------
-# towns, CR2, Mancl-DeRouen, the noise of the SE ratio, the direct design effect
+# CR2, Mancl-DeRouen, the noise of the SE ratio, the direct design effect
 
-from leftbehind.survey.synthetic import COUNTY_TOWN  # noqa: E402
 from leftbehind.stats.design_effects import (  # noqa: E402
     cluster_comparison,
     cr1_covariance,
@@ -80,25 +79,9 @@ from leftbehind.stats.design_effects import (  # noqa: E402
     pooled_ratio_range,
     ratio_ranges,
     se_ratio_noise,
-    town_of_school,
 )
 
 
-def test_town_of_school_reads_generator_ids_and_rejects_others():
-    towns = town_of_school(["T1-P2", "T8-J1", "T4-S1", "C-P3", "C-S1"])
-    assert list(towns) == ["T1", "T8", "T4", COUNTY_TOWN, COUNTY_TOWN]
-    with pytest.raises(ValueError, match="school_id: cannot tell the town of 2 school id"):
-        town_of_school(["T1-P2", "Yingshan No. 1", "X-9"])
-
-
-def test_every_synthetic_school_has_a_town():
-    from leftbehind.survey.synthetic import assumption_values, load_assumptions, schools
-
-    lists = schools(assumption_values(load_assumptions())["schools"])
-    ids = [s for group in lists.values() for s in group]
-    towns = town_of_school(ids)
-    assert towns.nunique() == 9  # eight towns plus the county town, as sampled in the paper
-    assert (towns == COUNTY_TOWN).sum() == 6
 
 
 def _dense_cr2(x, e, groups):

@@ -6,7 +6,8 @@ import pytest
 from statsmodels.stats.contingency_tables import Table2x2
 
 from leftbehind.survey.pipeline import run_pipeline
-from leftbehind.survey.synthetic import ipf_round, load_assumptions, simulate_raw, split_counts, write_raw
+from leftbehind.survey.synthetic import (COUNTY_TOWN, assumption_values, ipf_round, load_assumptions, schools, simulate_raw,
+                                         split_counts, town_of_school, write_raw)
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +154,18 @@ def test_town_of():
     from leftbehind.survey.synthetic import COUNTY_TOWN, town_of
 
     assert town_of("T3-P1") == "T3" and town_of("T12-S1") == "T12" and town_of("C-J2") == COUNTY_TOWN
+
+
+def test_town_of_school_reads_generator_ids_and_rejects_others():
+    towns = town_of_school(["T1-P2", "T8-J1", "T4-S1", "C-P3", "C-S1"])
+    assert list(towns) == ["T1", "T8", "T4", COUNTY_TOWN, COUNTY_TOWN]
+    with pytest.raises(ValueError, match="school_id: cannot tell the town of 2 school id"):
+        town_of_school(["T1-P2", "Yingshan No. 1", "X-9"])
+
+
+def test_every_synthetic_school_has_a_town():
+    lists = schools(assumption_values(load_assumptions())["schools"])
+    ids = [s for group in lists.values() for s in group]
+    towns = town_of_school(ids)
+    assert towns.nunique() == 9  # eight towns plus the county town, as sampled in the paper
+    assert (towns == COUNTY_TOWN).sum() == 6

@@ -30,18 +30,17 @@ from leftbehind.core.cache import cached_pickle
 from leftbehind.paper.construction import (NULLS_LEFT_TO_CHANCE, comparison_table, firth_block_pvalues,
                                            help_share_gap, null_pvalue_summary, selection_checks)
 from leftbehind.paper.cohort import Cohort
-from leftbehind.paper.models import TERM_NAMES
+from leftbehind.paper.models import TERM_NAMES, VARIABLE_NAMES
 from leftbehind.paper.sensitivity import (PAPER_TABLE7, PAPER_TABLE8, conclusions_table, run_scenarios,
                                           synthetic_analysis)
 from leftbehind.paper.tables import table5_coping, table6_coping_nssi_help
 from leftbehind.presentation import wording as claims
 from leftbehind.stats import bootstrap_selection as bs
 from leftbehind.stats.design_effects import (cluster_comparison, compare_standard_errors, design_effect,
-                                             design_effect_direct, pooled_ratio_range, ratio_ranges, se_ratio_noise,
-                                             town_of_school)
+                                             design_effect_direct, pooled_ratio_range, ratio_ranges, se_ratio_noise)
 from leftbehind.stats.multiplicity import add_adjusted_pvalues, significance_counts
 from leftbehind.stats.penalised import events_per_variable, firth_logit, l1_entry_order, l1_path
-from leftbehind.survey.synthetic import assumption_values, load_assumptions
+from leftbehind.survey.synthetic import assumption_values, load_assumptions, town_of_school
 
 #: Simulated outcome sets for the noise of the SE ratio.
 N_SIM = 200
@@ -115,7 +114,7 @@ def noise_section(cohort: Cohort, n_sim: int = N_SIM) -> tuple[dict, pd.DataFram
 
 def selection7_section(cohort: Cohort, boot7: bs.BootstrapSelection) -> dict:
     """How stable Table 7's selection is over bootstrap resamples, and how it compares with the paper."""
-    names = bs.VARIABLE_NAMES
+    names = VARIABLE_NAMES
     table7 = cohort.table7
     retention7 = boot7.retention()
     unstable7 = retention7[(retention7 > 0.2) & (retention7 < 0.8)]
@@ -150,7 +149,7 @@ def lasso_section(cohort: Cohort, retention7: pd.Series) -> tuple[dict, pd.DataF
     retained = cohort.table7["retained"]
     entry = l1_entry_order(l1_path(cohort.design7, cohort.y7, n_alphas=N_ALPHAS), cohort.blocks)
     comparison = pd.DataFrame({
-        "variable": [bs.VARIABLE_NAMES[v] for v in entry.index],
+        "variable": [VARIABLE_NAMES[v] for v in entry.index],
         "lasso entry rank": entry["entry_rank"].to_numpy(),
         "% bootstrap retained": (100 * retention7.loc[entry.index]).round(1).to_numpy(),
         "retained on full sample": ["yes" if v in retained else "no" for v in entry.index],
@@ -163,7 +162,7 @@ def lasso_section(cohort: Cohort, retention7: pd.Series) -> tuple[dict, pd.DataF
 
 def table8_section(cohort: Cohort, boot8: bs.BootstrapSelection) -> tuple[dict, pd.DataFrame]:
     """Table 8's few events: events per variable, Firth's estimates and penalised-LR p, and its bootstrap."""
-    cases, table8, blocks, names = cohort.cases, cohort.table8, cohort.blocks, bs.VARIABLE_NAMES
+    cases, table8, blocks, names = cohort.cases, cohort.table8, cohort.blocks, VARIABLE_NAMES
     epv = events_per_variable(cohort.y8, table8["candidate_parameters"])
     firth_fit = firth_logit(cohort.design8, cohort.y8)
     firth = cached_pickle("robustness_firth_table8", [cohort.key, "full_table", 0.95], firth_fit.full_table)
@@ -231,7 +230,7 @@ def scenarios_section(scenarios: pd.DataFrame, cohort: Cohort, clustered: pd.Dat
     survivors = [v for v in table7["retained"]
                  if retention7[v] >= 0.995 and all(c in robust_everywhere for c in blocks[v])
                  and all(v in r for r in scenarios["table7_retained"])]
-    facts["survivors"] = claims.names_list([bs.VARIABLE_NAMES[v] for v in survivors])
+    facts["survivors"] = claims.names_list([VARIABLE_NAMES[v] for v in survivors])
     facts["survivors_lead"] = claims.survivors_lead(len(survivors))
     facts["n_survivors"] = len(survivors)
     facts["multiplicity_lead"], facts["multiplicity_text"] = claims.multiplicity_claim(
@@ -259,7 +258,7 @@ def construction_section(cohort: Cohort, boot7, boot8, entry7: pd.DataFrame, n_b
         "help_gap": help_share_gap(cohort.analysis)["max_gap_points"],
         "n_boot_chance": n_boot_chance,
     }
-    chance, names = checks["nulls left to chance"], bs.VARIABLE_NAMES
+    chance, names = checks["nulls left to chance"], VARIABLE_NAMES
     for number in ("7", "8"):
         facts[f"chance_t{number}_phrase"] = claims.extras_phrase([names[v] for v in chance[f"t{number}_extra"]],
                                                                  [names[v] for v in chance[f"t{number}_missing"]])

@@ -61,6 +61,8 @@ FAST_FROM_ROWS = 20_000
 #: Readable names of the seven coping factors and of the model terms, from the one vocabulary
 #: (``data/vocabulary.csv``), shared by every table and figure.
 FACTOR_NAMES = labels(COPING_FACTORS)
+#: Readable names of the candidate variables (blocks) for tables and figures, from the one vocabulary.
+VARIABLE_NAMES = {**labels(CATEGORICAL), **FACTOR_NAMES}
 TERM_NAMES = {
     **labels(f"{name}[{level}]" for name, levels in CATEGORICAL.items() for level in levels[1:]),
     **FACTOR_NAMES,

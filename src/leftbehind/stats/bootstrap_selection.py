@@ -42,16 +42,11 @@ from scipy import special, stats
 
 from leftbehind.stats import fast_logit
 from leftbehind.stats.fast_logit import ConvergenceError, LogitFit, fit_logit, fit_without_blocks
-from leftbehind.paper.models import CATEGORICAL, FACTOR_NAMES
-from leftbehind.presentation.vocabulary import labels
 from leftbehind.stats.stepwise import P_REMOVE, backward_lr
 
 #: Default number of bootstrap resamples and seed for the book.
 N_BOOT = 1000
 SEED = 20230
-
-#: Readable names of the candidate variables (blocks) for tables and figures, from the one vocabulary.
-VARIABLE_NAMES = {**labels(CATEGORICAL), **FACTOR_NAMES}
 
 
 @dataclass
@@ -193,17 +188,6 @@ class BootstrapSelection:
         """Share of (successful) resamples in which each variable was retained."""
         ok = ~self.failed
         return pd.Series(self.retained[ok].mean(axis=0), index=self.variables, name="retained_share")
-
-    def retention_table(self, chosen: list[str]) -> pd.DataFrame:
-        """Readable table: variable, retained on the full sample?, % of resamples retaining it."""
-        share = self.retention()
-        return pd.DataFrame(
-            {
-                "variable": [VARIABLE_NAMES.get(v, v) for v in share.index],
-                "retained on full sample": ["yes" if v in chosen else "no" for v in share.index],
-                "% of resamples retaining it": (100 * share.to_numpy()).round(1),
-            }
-        ).sort_values("% of resamples retaining it", ascending=False, kind="stable").reset_index(drop=True)
 
     def model_frequencies(self, top: int = 5) -> pd.DataFrame:
         """The most frequent selected models (sets of variables) and their shares."""

@@ -159,30 +159,6 @@ def ci_comparison_figure(table: pd.DataFrame, names: dict[str, str] | None = Non
 
 
 # ---------------------------------------------------------------------------
-# The sampling unit: towns
-
-
-def town_of_school(school_ids) -> pd.Series:
-    """The town each school belongs to, read from the synthetic cohort's school ids.
-
-    The paper sampled *towns* (all schools in eight towns plus the county town), so
-    the town, not the school, is the primary sampling unit.  The generator names a
-    town school ``T<t>-<level><k>`` (town ``t``) and a county-town school
-    ``C-<level><k>`` (assumption ``schools``/``town_of_school`` in the register);
-    this returns ``"T<t>"`` or ``"county town"`` (:func:`leftbehind.survey.synthetic.town_of`).  Real data need a town column
-    instead: an id in any other form raises ``ValueError`` naming the ids.
-    """
-    from leftbehind.survey.synthetic import town_of
-
-    ids = pd.Series(school_ids, dtype=str)
-    bad = ids[~ids.str.match(r"^(T\d+|C)-[PJS]\d+$")].unique()
-    if len(bad):
-        raise ValueError(f"school_id: cannot tell the town of {len(bad)} school id(s) "
-                         f"(first: {', '.join(map(str, bad[:5]))}); supply a town column for data not from the generator")
-    return ids.map(town_of).rename("town")
-
-
-# ---------------------------------------------------------------------------
 # Small-sample corrections and the noise of the SE ratio
 
 

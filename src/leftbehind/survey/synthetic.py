@@ -172,6 +172,24 @@ def town_of(school_id: str) -> str:
     return school_id.split("-")[0] if school_id.startswith("T") else COUNTY_TOWN
 
 
+def town_of_school(school_ids) -> pd.Series:
+    """The town each school belongs to, read from the synthetic cohort's school ids.
+
+    The paper sampled *towns* (all schools in eight towns plus the county town), so
+    the town, not the school, is the primary sampling unit.  The generator names a
+    town school ``T<t>-<level><k>`` (town ``t``) and a county-town school
+    ``C-<level><k>`` (assumption ``schools``/``town_of_school`` in the register);
+    this returns ``"T<t>"`` or ``"county town"`` (:func:`town_of`).  Real data need a town column instead: an id in
+    any other form raises ``ValueError`` naming the ids.
+    """
+    ids = pd.Series(school_ids, dtype=str)
+    bad = ids[~ids.str.match(r"^(T\d+|C)-[PJS]\d+$")].unique()
+    if len(bad):
+        raise ValueError(f"school_id: cannot tell the town of {len(bad)} school id(s) "
+                         f"(first: {', '.join(map(str, bad[:5]))}); supply a town column for data not from the generator")
+    return ids.map(town_of).rename("town")
+
+
 def make_pupils(rng, n_lbc: int, n_nlbc: int, targets: dict, a: dict, lbc_girls: int) -> pd.DataFrame:
     """Demographics of the analysed pupils (LBC first); counts that the paper prints are exact."""
     n = n_lbc + n_nlbc
