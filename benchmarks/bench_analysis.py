@@ -23,9 +23,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from leftbehind.paper import models
     from leftbehind.paper import tables
-    from leftbehind.survey.pipeline import run_pipeline
+    from leftbehind.yingshan.pipeline import run_pipeline
     from leftbehind.paper.report import write_analysis_outputs
-    from leftbehind.survey.synthetic import simulate_raw, write_raw
+    from leftbehind.yingshan.synthetic import simulate_raw, write_raw
 
     timings: list[tuple[str, float]] = []
 

@@ -3,7 +3,7 @@
     python benchmarks/bench_bootstrap.py                 # fast path (1,000 resamples) vs naive loop on a subset
     python benchmarks/bench_bootstrap.py --naive-full    # run the naive loop on all 1,000 resamples (slow)
 
-Data: the left-behind children of the synthetic cohort (``leftbehind.survey.synthetic`` + ``leftbehind.survey.pipeline``).
+Data: the left-behind children of the synthetic cohort (``leftbehind.yingshan.synthetic`` + ``leftbehind.yingshan.pipeline``).
 
 * **fast**: :func:`leftbehind.stats.bootstrap_selection.bootstrap_selection`: fits from
   :mod:`leftbehind.stats.fast_logit` (frequency weights on one design matrix, batched

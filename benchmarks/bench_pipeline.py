@@ -40,7 +40,7 @@ def main() -> None:
         )
         code = (
             "import sys, time, pathlib; t = time.perf_counter();"
-            "from leftbehind.survey.pipeline import run_pipeline; from leftbehind.commands.analyse import write_pipeline_outputs;"
+            "from leftbehind.yingshan.pipeline import run_pipeline; from leftbehind.commands.analyse import write_pipeline_outputs;"
             "r = run_pipeline(sys.argv[1]); write_pipeline_outputs(r, pathlib.Path(sys.argv[2]));"
             "print(time.perf_counter() - t)"
         )

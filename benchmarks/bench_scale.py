@@ -28,7 +28,7 @@ from scale_export import stack_export  # noqa: E402
 
 #: The exact paths, switched on in a child process for the baseline (no switch exists in the package).
 EXACT = (
-    "import sys; import leftbehind.survey.validate as v; import leftbehind.paper.models as m;"
+    "import sys; import leftbehind.yingshan.validate as v; import leftbehind.paper.models as m;"
     "import leftbehind.core.fast_csv as f;"
     "v.read_plain_csv = lambda *a, **k: None; m.FAST_FROM_ROWS = float('inf');"
     "f.write_csv = lambda frame, path: frame.to_csv(path, index=False);"

@@ -1,7 +1,7 @@
 """Write ``data/examples/student_survey.csv``: a small SYNTHETIC raw export for the adapt-your-survey guide.
 
 Not real children: the rows are drawn from the book's synthetic cohort
-(``leftbehind.survey.synthetic.simulate_raw``), which does not yet support a small
+(``leftbehind.yingshan.synthetic.simulate_raw``), which does not yet support a small
 sample size of its own.  So that the models of Tables 7 and 8 have something to
 fit in a few hundred rows, the file keeps every left-behind child who reported
 NSSI and draws the rest at random (NSSI is therefore far more common in this
@@ -27,8 +27,8 @@ INCOMPLETE = 15
 
 
 def main() -> int:
-    from leftbehind.survey.pipeline import run_pipeline
-    from leftbehind.survey.synthetic import simulate_raw, write_raw
+    from leftbehind.yingshan.pipeline import run_pipeline
+    from leftbehind.yingshan.synthetic import simulate_raw, write_raw
 
     raw = simulate_raw(seed=SEED)
     with tempfile.TemporaryDirectory() as tmp:

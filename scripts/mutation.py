@@ -67,9 +67,9 @@ TARGETS: dict[str, list[str]] = {
     "stats.penalised": ["tests/stats/test_penalised.py"],
     "stats.multiplicity": ["tests/stats/test_multiplicity.py"],
     "context.evidence": ["tests/context/test_evidence.py"],
-    "survey.validate": ["tests/survey/test_validate.py"],
-    "survey.clean": ["tests/survey/test_clean.py"],
-    "survey.derive": ["tests/survey/test_derive.py"],
+    "yingshan.validate": ["tests/yingshan/test_validate.py"],
+    "yingshan.clean": ["tests/yingshan/test_clean.py"],
+    "yingshan.derive": ["tests/yingshan/test_derive.py"],
     "survey.scoring": ["tests/survey/test_scoring.py"],
     # the spec-driven path the worked examples and `analyse --spec` rest on: prevalence with its intervals by group,
     # and backward elimination with the reasons a model cannot be estimated

@@ -160,7 +160,7 @@ def test_real_survey_matches_statsmodels(tmp_path, name):
 def test_yingshan_spec_reproduces_the_pipeline_and_table7(tmp_path):
     """The generic path on the synthetic raw export gives the pipeline's flow and Table 7 (same retained, same ORs)."""
     from leftbehind.paper.models import table7_nssi_lbc
-    from leftbehind.survey.pipeline import run_pipeline
+    from leftbehind.yingshan.pipeline import run_pipeline
     from leftbehind.survey.study import analyse_file
 
     raw = tmp_path / "raw.csv"

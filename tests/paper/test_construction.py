@@ -82,7 +82,7 @@ def test_help_share_gap(lbc):
 
 def test_the_construction_itself():
     """Balancing changes only outcomes, and it is what makes the other candidates look so null."""
-    from leftbehind.survey.synthetic import simulate_raw
+    from leftbehind.yingshan.synthetic import simulate_raw
 
     balanced, chance = simulate_raw(2023), simulate_raw(2023, NULLS_LEFT_TO_CHANCE)
     differ = [c for c in balanced.columns if not balanced[c].fillna(-1).equals(chance[c].fillna(-1))]

@@ -9,7 +9,7 @@ import pytest
 from leftbehind.paper.release_tables import release_tables
 from leftbehind.paper.report import build_tables
 from leftbehind.paper.release_write import identifying_columns
-from leftbehind.survey.pipeline import run_pipeline
+from leftbehind.yingshan.pipeline import run_pipeline
 from conftest import ROOT
 
 MARKS = ("<5", "x")

@@ -40,7 +40,7 @@ from leftbehind.stats.design_effects import (cluster_comparison, compare_standar
                                              design_effect_direct, pooled_ratio_range, ratio_ranges, se_ratio_noise)
 from leftbehind.stats.multiplicity import add_adjusted_pvalues, significance_counts
 from leftbehind.stats.penalised import events_per_variable, firth_logit, l1_entry_order, l1_path
-from leftbehind.survey.synthetic import assumption_values, load_assumptions, town_of_school
+from leftbehind.yingshan.synthetic import assumption_values, load_assumptions, town_of_school
 
 #: Simulated outcome sets for the noise of the SE ratio.
 N_SIM = 200

@@ -23,12 +23,12 @@ import sys
 import time
 from pathlib import Path
 
-from leftbehind.survey.clean import exclusions_by_reason
+from leftbehind.yingshan.clean import exclusions_by_reason
 from leftbehind.core.errors import UserError
 from leftbehind.stats.estimable import collect_warnings, warning_summary
 from leftbehind.paper.models import ModelOptions
 from leftbehind.core.outputs import atomic_output_dir, write_text_atomically
-from leftbehind.survey.pipeline import run_pipeline
+from leftbehind.yingshan.pipeline import run_pipeline
 from leftbehind.paper.report import write_analysis_outputs
 
 

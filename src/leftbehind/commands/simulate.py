@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from leftbehind.survey.synthetic import DEFAULT_SEED, simulate_raw, write_raw
+from leftbehind.yingshan.synthetic import DEFAULT_SEED, simulate_raw, write_raw
 
 
 def add_arguments(parser) -> None:

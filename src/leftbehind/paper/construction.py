@@ -3,7 +3,7 @@
 The generator calibrates the cohort to the paper.  Two calibrations decide how
 robust the rebuilt models *look*:
 
-* :func:`leftbehind.survey.synthetic.balance_null_effects` (register id
+* :func:`leftbehind.yingshan.synthetic.balance_null_effects` (register id
   ``null_balance_max_z``) swaps outcomes between pupils of similar risk until
   every candidate the paper did not retain is almost unrelated to NSSI (and,
   among cases, to professional help).  So "the elimination keeps the paper's

@@ -28,7 +28,7 @@ def write_contract_release(result, built: dict, top: Path, tier: str, data_text:
     from leftbehind.paper.report import MODEL_TITLES
     from leftbehind.plots.figures import apply_style
     from leftbehind.spec import load_spec
-    from leftbehind.survey.clean import exclusions_by_reason
+    from leftbehind.yingshan.clean import exclusions_by_reason
 
     identifiers = identifying_columns(result)
     threshold = load_spec(data_dir() / "specs" / "yingshan.yaml").disclosure_threshold

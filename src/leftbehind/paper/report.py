@@ -21,7 +21,7 @@ from leftbehind.stats.estimable import NotEstimable, collect_warnings, not_estim
 from leftbehind.paper.claims import attach_claims, load_claims
 from leftbehind.presentation.tables import format_p
 from leftbehind.presentation.vocabulary import label, level_label
-from leftbehind.survey.synthetic import DEFAULT_SEED
+from leftbehind.yingshan.synthetic import DEFAULT_SEED
 
 MODEL_TITLES = {
     "nssi_lbc": "Table 7: NSSI among left-behind children",
@@ -301,7 +301,7 @@ def disagreements(tests: pd.DataFrame) -> str:
 def synthetic_analysis(seed: int = DEFAULT_SEED, overrides: dict[str, str] | None = None) -> pd.DataFrame:
     """The book's synthetic cohort, generated and run through the survey pipeline (analysis dataset).
 
-    ``overrides`` replaces assumption-register values (see :func:`leftbehind.survey.synthetic.apply_overrides`).
+    ``overrides`` replaces assumption-register values (see :func:`leftbehind.yingshan.synthetic.apply_overrides`).
     The result is cached on disk (:mod:`leftbehind.core.cache`), so the chapters that share the cohort build it once.
     """
     from leftbehind.core.cache import cached_pickle
@@ -312,8 +312,8 @@ def synthetic_analysis(seed: int = DEFAULT_SEED, overrides: dict[str, str] | Non
 def _run_synthetic(seed: int, overrides: dict[str, str] | None) -> pd.DataFrame:
     import tempfile
 
-    from leftbehind.survey.pipeline import run_pipeline
-    from leftbehind.survey.synthetic import simulate_raw, write_raw
+    from leftbehind.yingshan.pipeline import run_pipeline
+    from leftbehind.yingshan.synthetic import simulate_raw, write_raw
 
     raw = simulate_raw(seed=seed, overrides=overrides)
     with tempfile.TemporaryDirectory() as tmp:

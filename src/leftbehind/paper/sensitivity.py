@@ -28,7 +28,7 @@ import pandas as pd
 from scipy import stats
 
 from leftbehind.paper.report import synthetic_analysis
-from leftbehind.survey.synthetic import DEFAULT_SEED
+from leftbehind.yingshan.synthetic import DEFAULT_SEED
 
 #: The seed of the book's canonical synthetic cohort.
 COHORT_SEED = DEFAULT_SEED  # the book's cohort: the generator's default seed
@@ -43,7 +43,7 @@ PAPER_TABLE8 = {"problem_solving", "patience"}
 
 def register() -> pd.DataFrame:
     """The assumptions register (as the generator reads it)."""
-    from leftbehind.survey.synthetic import load_assumptions
+    from leftbehind.yingshan.synthetic import load_assumptions
 
     return load_assumptions()
 
@@ -61,7 +61,7 @@ def scaled_value(assumption_id: str, factor: float, keep: tuple[int, ...] = ()) 
 
 def simulate_with_overrides(seed: int = COHORT_SEED, overrides: dict[str, str] | None = None) -> pd.DataFrame:
     """The synthetic raw export with some register values replaced (the generator's ``overrides``)."""
-    from leftbehind.survey.synthetic import simulate_raw
+    from leftbehind.yingshan.synthetic import simulate_raw
 
     return simulate_raw(seed=seed, overrides=overrides)
 

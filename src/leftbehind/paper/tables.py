@@ -33,7 +33,7 @@ from statsmodels.stats.contingency_tables import Table2x2
 from leftbehind.paper.models import CATEGORICAL, COPING_FACTORS
 from leftbehind.stats.comparisons import compare_counts, compare_means
 from leftbehind.stats.prevalence import wilson_percent as wilson
-from leftbehind.survey.derive import LEVELS
+from leftbehind.yingshan.derive import LEVELS
 
 #: Subgroups of Tables 1, 2 and 4, in display order.
 SUBGROUPS = ["gender", "stage", "residence", "boarder", "only_child", "family", "father_edu", "mother_edu"]

@@ -3,7 +3,7 @@
 import pytest
 
 from leftbehind.core.errors import UserError
-from leftbehind.survey.validate import validate_export
+from leftbehind.yingshan.validate import validate_export
 from rawfactory import valid_row, write_rows
 
 
@@ -111,7 +111,7 @@ def test_ragged_row(tmp_path):
 
 # --- Tests that would notice (issue 14, item 8): row summaries, long digit strings, cross rules at their edges -----
 
-from leftbehind.survey.validate import SHOW_ROWS, row_numbers  # noqa: E402
+from leftbehind.yingshan.validate import SHOW_ROWS, row_numbers  # noqa: E402
 
 
 def test_row_numbers_lists_five_then_counts_the_rest():
@@ -149,7 +149,7 @@ def test_cross_rules_leave_blank_answers_to_the_exclusions(tmp_path):
 
 import numpy as np  # noqa: E402
 
-from leftbehind.survey.validate import _drop_zero_decimals, missing_columns_message, near_match  # noqa: E402
+from leftbehind.yingshan.validate import _drop_zero_decimals, missing_columns_message, near_match  # noqa: E402
 
 
 @pytest.mark.parametrize(
@@ -184,7 +184,7 @@ def test_zero_decimals_are_dropped_only_from_whole_numbers(text, expected):
 
 import pandas as pd  # noqa: E402
 
-from leftbehind.survey.validate import read_export  # noqa: E402
+from leftbehind.yingshan.validate import read_export  # noqa: E402
 
 
 def test_a_column_repeated_in_an_excel_header_is_refused(tmp_path):

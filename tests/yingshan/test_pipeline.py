@@ -1,4 +1,4 @@
-"""leftbehind.survey.pipeline: every questionnaire is either analysed or excluded with a reason, and the summary
+"""leftbehind.yingshan.pipeline: every questionnaire is either analysed or excluded with a reason, and the summary
 counts what the analysis dataset holds."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import pytest
 from rawfactory import survey_rows, valid_row, write_rows
 
 from leftbehind.core.errors import UserError
-from leftbehind.survey.derive import LEVELS
-from leftbehind.survey.pipeline import HELP_CATEGORIES, run_pipeline
+from leftbehind.yingshan.derive import LEVELS
+from leftbehind.yingshan.pipeline import HELP_CATEGORIES, run_pipeline
 
 
 def test_every_row_is_analysed_or_excluded_and_the_summary_counts_the_dataset(tmp_path):

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from leftbehind.core.errors import UserError
-from leftbehind.survey import validate
-from leftbehind.survey.validate import validate_export
+from leftbehind.yingshan import validate
+from leftbehind.yingshan.validate import validate_export
 from leftbehind.survey import readers
 from rawfactory import survey_rows, valid_row, write_rows
 

@@ -1,8 +1,8 @@
 """Each exclusion reason is counted; no row is lost uncounted."""
 
-from leftbehind.survey.clean import exclude, exclusions_by_reason
+from leftbehind.yingshan.clean import exclude, exclusions_by_reason
 from leftbehind.spec.codebook import load_codebook
-from leftbehind.survey.validate import validate_export
+from leftbehind.yingshan.validate import validate_export
 from rawfactory import valid_row, write_rows
 
 

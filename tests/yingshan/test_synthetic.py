@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from statsmodels.stats.contingency_tables import Table2x2
 
-from leftbehind.survey.pipeline import run_pipeline
-from leftbehind.survey.synthetic import (COUNTY_TOWN, assumption_values, ipf_round, load_assumptions, schools, simulate_raw,
+from leftbehind.yingshan.pipeline import run_pipeline
+from leftbehind.yingshan.synthetic import (COUNTY_TOWN, assumption_values, ipf_round, load_assumptions, schools, simulate_raw,
                                          split_counts, town_of_school, write_raw)
 
 
@@ -87,7 +87,7 @@ def test_register_is_complete():
 
 def test_fidelity_table_every_row_matches(cohort):
     from leftbehind.core.provenance import load_published
-    from leftbehind.survey.synthetic import fidelity_table
+    from leftbehind.yingshan.synthetic import fidelity_table
 
     table = fidelity_table(cohort[1].analysis, cohort[1].flow, load_published("yong2023")).set_index("key")
     assert len(table) >= 25
@@ -131,7 +131,7 @@ def test_intended_effects_detectable_and_nulls_small(cohort):
 def test_logistic_fit_matches_statsmodels():
     import statsmodels.api as sm
 
-    from leftbehind.survey.synthetic import logistic_fit
+    from leftbehind.yingshan.synthetic import logistic_fit
 
     rng = np.random.default_rng(5)
     X = np.column_stack([np.ones(500), rng.normal(size=(500, 3))])
@@ -151,7 +151,7 @@ def test_town_effect_changes_only_outcomes():
 
 
 def test_town_of():
-    from leftbehind.survey.synthetic import COUNTY_TOWN, town_of
+    from leftbehind.yingshan.synthetic import COUNTY_TOWN, town_of
 
     assert town_of("T3-P1") == "T3" and town_of("T12-S1") == "T12" and town_of("C-J2") == COUNTY_TOWN
 

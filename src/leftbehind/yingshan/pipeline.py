@@ -13,13 +13,13 @@ from typing import Callable
 
 import pandas as pd
 
-from leftbehind.survey.clean import exclude, exclusions_by_reason
+from leftbehind.yingshan.clean import exclude, exclusions_by_reason
 from leftbehind.spec.codebook import load_codebook
-from leftbehind.survey.derive import LEVELS, derive
+from leftbehind.yingshan.derive import LEVELS, derive
 from leftbehind.core.errors import UserError
 from leftbehind.stats.estimable import collect_warnings, warning_summary
 from leftbehind.survey.scoring import alpha_by_factor, factor_scores
-from leftbehind.survey.validate import validate_export
+from leftbehind.yingshan.validate import validate_export
 
 HELP_CATEGORIES = tuple(LEVELS["help_seeking"])
 #: Fewer analysable questionnaires than this and nothing can be computed (Cronbach's alpha needs two).

@@ -3,7 +3,7 @@
 An invalid file raises :class:`leftbehind.core.errors.UserError` whose message names
 the file, the column, the rule and the first 1-based data rows that break it.
 A *valid* file may still hold incomplete or out-of-range questionnaires: those
-are excluded, and counted, later by :mod:`leftbehind.survey.clean`.
+are excluded, and counted, later by :mod:`leftbehind.yingshan.clean`.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 import pandas as pd
 
-from leftbehind.survey.clean import exclude
-from leftbehind.survey.derive import derive
-from leftbehind.survey.validate import validate_export
+from leftbehind.yingshan.clean import exclude
+from leftbehind.yingshan.derive import derive
+from leftbehind.yingshan.validate import validate_export
 from rawfactory import valid_row, write_rows
 
 
