@@ -11,7 +11,9 @@ Select it with ``bibtex_default_style: authoryear``.
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
+from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.plugin import register_plugin
 from pybtex.richtext import Text
 from pybtex.style.formatting.alpha import Style as AlphaStyle
@@ -19,9 +21,15 @@ from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting import BaseSortingStyle
 
 
+#: One plain-text backend for every label: ``render_as("text")`` looks the backend up among the installed packages'
+#: entry points on each call, which made every build (even a no-op one) spend about 30 s here.
+_PLAIN_TEXT = PlainTextBackend()
+
+
+@lru_cache(maxsize=None)
 def _plain(latex: str) -> str:
     """A name or year from BibTeX as plain text (braces and LaTeX escapes removed)."""
-    return Text.from_latex(latex).render_as("text").strip()
+    return Text.from_latex(latex).render(_PLAIN_TEXT).strip()
 
 
 def _surname(person) -> str:
