@@ -5,6 +5,7 @@ import pytest
 from leftbehind.presentation.wording import (
     by_construction_odds,
     count_noun,
+    effect_size_band,
     lasso_agreement,
     multiplicity_claim,
     names_list,
@@ -40,6 +41,17 @@ def test_share_of():
     assert share_of(1, 1) == "the only one"
     with pytest.raises(ValueError):
         share_of(6, 5)
+
+
+@pytest.mark.parametrize("d, band", [(0.0, "negligible"), (-0.19, "negligible"), (0.2, "small"), (-0.49, "small"),
+                                     (0.5, "medium"), (-0.79, "medium"), (0.8, "large"), (-2.0, "large")])
+def test_effect_size_band_follows_cohens_conventions_for_either_sign(d, band):
+    assert effect_size_band(d) == band
+
+
+def test_effect_size_band_refuses_a_missing_effect():
+    with pytest.raises(ValueError, match="not a number"):
+        effect_size_band(float("nan"))
 
 
 def test_multiplicity_claim_never_says_some_beside_zero():

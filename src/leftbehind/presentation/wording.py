@@ -50,6 +50,15 @@ def share_of(part: int, whole: int) -> str:
     return f"{part:,} of the {whole:,}"
 
 
+def effect_size_band(d: float) -> str:
+    """Cohen's conventional band for a standardised difference ``d`` (its size, either sign): "negligible" under
+    0.2, "small" under 0.5, "medium" under 0.8, else "large"."""
+    size = abs(float(d))
+    if size != size:
+        raise ValueError("an effect size that is not a number has no band")
+    return "negligible" if size < 0.2 else "small" if size < 0.5 else "medium" if size < 0.8 else "large"
+
+
 def multiplicity_claim(raw: int, holm: int, bh: int, what: str = "coping differences") -> tuple[str, str]:
     """``(lead, sentence)`` summarising what Holm and Benjamini–Hochberg adjustment did (plain text; the page bolds the lead).
 
