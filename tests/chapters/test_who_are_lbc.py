@@ -30,6 +30,15 @@ def facts(cohort):
     return chapter_facts(cohort)
 
 
+def assert_p_values(v: dict, cohort: pd.DataFrame) -> None:
+    """Welch's t for age and Pearson's χ² (no continuity correction) for stage, family and NSSI, from scipy."""
+    lbc, nlbc = cohort[cohort["lbc"]], cohort[~cohort["lbc"]]
+    assert v["p_age"] == p_text(stats.ttest_ind(lbc["age"], nlbc["age"], equal_var=False).pvalue)
+    for key, column in (("p_stage", "stage"), ("p_family", "family"), ("p_overall", "nssi")):
+        table = pd.crosstab(cohort["lbc"], cohort[column].astype(str))
+        assert v[key] == p_text(stats.chi2_contingency(table, correction=False).pvalue), key
+
+
 def test_every_glued_key_on_the_page_is_a_fact_and_every_fact_is_shown(facts):
     shown = set(re.findall(r"\{glue:text\}`([A-Za-z0-9_]+)", PAGE.read_text(encoding="utf-8")))
     assert shown - facts.keys() == set(), "the page shows keys the chapter function does not compute"
@@ -46,7 +55,7 @@ def test_group_sizes_and_shares_are_counted_from_the_cohort(facts, cohort):
     assert v["age_lbc"] == pytest.approx(lbc["age"].mean())
     assert v["age_lbc_sd"] == pytest.approx(lbc["age"].std(ddof=1))
     assert v["age_nlbc"] == pytest.approx(nlbc["age"].mean())
-    assert v["p_age"] == p_text(stats.ttest_ind(lbc["age"], nlbc["age"], equal_var=False).pvalue)
+    assert_p_values(v, cohort)
     assert v["age_boarders"] == pytest.approx(lbc.loc[lbc["boarder"] == "yes", "age"].mean())
     assert v["age_day"] == pytest.approx(lbc.loc[lbc["boarder"] == "no", "age"].mean())
 
@@ -60,8 +69,6 @@ def test_prevalence_and_wilson_intervals_match_statsmodels(facts, cohort):
         assert v[f"prev_{group}_ci_low"] == pytest.approx(100 * low)
         assert v[f"prev_{group}_ci_high"] == pytest.approx(100 * high)
     assert v["prev_lbc_cases"] == int((cohort.loc[cohort["lbc"], "nssi"] == 1).sum())
-    table = pd.crosstab(cohort["lbc"], cohort["nssi"])
-    assert v["p_overall"] == p_text(stats.chi2_contingency(table, correction=False).pvalue)
 
 
 @pytest.mark.parametrize("name, column, exposed, unexposed", [("girls", "gender", "girl", "boy"),
@@ -96,4 +103,7 @@ def test_another_cohort_gives_its_own_facts():
     facts = chapter_facts(small)
     assert facts.values["n_lbc"] == int(small["lbc"].sum())
     assert facts.values["prev_lbc_cases"] == int((small.loc[small["lbc"], "nssi"] == 1).sum())
+    ps = {key: facts.values[key] for key in ("p_stage", "p_family", "p_age", "p_overall")}
+    assert len(set(ps.values())) > 1, "this cohort should give p-values that tell the keys apart"
+    assert_p_values(facts.values, small)
     assert facts.tiers == {} and facts.printed == {}  # every value takes the page's tier (synthetic)
