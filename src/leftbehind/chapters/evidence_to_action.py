@@ -7,6 +7,8 @@ behind the survey's shares, their intervals and sums are derived.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from leftbehind.chapters.facts import Facts
@@ -16,7 +18,7 @@ from leftbehind.core.paths import published_dir
 from leftbehind.core.provenance import load_published
 
 
-def load_crisis_lines(directory=None) -> pd.DataFrame:
+def load_crisis_lines(directory: Path | None = None) -> pd.DataFrame:
     """``data/published/crisis_lines.csv`` in the order the book lists the lines (national lines first)."""
     lines = pd.read_csv((directory or published_dir()) / "crisis_lines.csv", dtype=str)
     return lines.sort_values("order", key=lambda s: s.astype(int))
