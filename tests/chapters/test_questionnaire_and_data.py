@@ -12,6 +12,8 @@ import yaml
 from conftest import ROOT
 
 from leftbehind.chapters.questionnaire_and_data import chapter_facts
+from leftbehind.core.provenance import load_published
+from leftbehind.presentation.glue import Page
 
 PAGE = ROOT / "notebooks" / "questionnaire_and_data.md"
 
@@ -43,14 +45,25 @@ def test_contract_counts_are_reread_from_the_codebook_file(facts, contract):
     assert str(v["min_months"]) in contract["derived"]["lbc"]["description"]
 
 
-def test_register_and_paper_counts_are_reread_from_their_csv_files(facts):
+def test_the_register_is_counted_from_its_csv_file(facts):
     with open(ROOT / "data" / "synthetic" / "assumptions.csv", encoding="utf-8", newline="") as handle:
         assert facts.values["n_assumptions"] == sum(1 for _ in csv.DictReader(handle))
-    paper = pd.read_csv(ROOT / "data" / "published" / "yong2023.csv").set_index("key")["value"]
-    for key in ("collected", "analysed", "lbc_n"):
-        assert facts.values[key] == int(paper[key])
-    assert facts.values["cssmss_items_printed"] == int(paper["cssmss_items"])
-    assert facts.values["cssmss_factors_printed"] == int(paper["cssmss_factors"])
+
+
+def test_the_papers_counts_are_glued_as_published_with_their_source(facts):
+    """They are the paper's numbers (the synthetic cohort is built to match them), so they carry the paper's tier."""
+    paper = pd.read_csv(ROOT / "data" / "published" / "yong2023.csv").set_index("key")
+    assert {glue_key: key for glue_key, (key, _) in facts.printed.items()} == {
+        "collected": "collected", "analysed": "analysed", "lbc_n": "lbc_n",
+        "cssmss_items_printed": "cssmss_items", "cssmss_factors_printed": "cssmss_factors"}
+    glued = []
+    page = Page("questionnaire_and_data", tier="synthetic", emit=lambda key, value, meta: glued.append((key, value, meta)))
+    facts.glue_onto(page, load_published("yong2023"))
+    by_key = {key: (value, meta) for key, value, meta in glued}
+    for glue_key, (key, _) in facts.printed.items():
+        value, meta = by_key[glue_key]
+        assert value == int(paper.loc[key, "value"]) and isinstance(value, int)
+        assert meta["tier"] == "published" and meta["source"]
 
 
 def test_tables_show_every_factor_derived_variable_and_assumption(facts, contract):
