@@ -10,6 +10,7 @@ from conftest import ROOT
 
 from leftbehind.chapters.cleaning_and_flow import SEED, chapter_facts, run_export
 from leftbehind.core.provenance import load_published
+from leftbehind.presentation.glue import Page
 from leftbehind.spec.codebook import load_codebook
 from leftbehind.yingshan.synthetic import simulate_raw
 
@@ -79,7 +80,17 @@ def test_fidelity_counts_and_the_printed_alpha_come_from_the_tables(facts):
     calibrated = fidelity[~fidelity["matches"].str.contains("not calibrated")]
     assert facts.values["n_fidelity"] == len(calibrated) < len(fidelity)  # the county-town rows are not calibrated
     assert facts.values["n_fidelity_match"] == int((calibrated["matches"] == "yes").sum())
-    assert facts.values["cssmss_alpha_printed"] == load_published("yong2023").loc["cssmss_alpha", "printed"]
+    assert facts.printed["cssmss_alpha_printed"] == ("cssmss_alpha", True)  # the paper's value, quoted as printed
+
+
+def test_the_printed_alpha_is_glued_as_published_text_with_its_source(facts):
+    glued = []
+    page = Page("cleaning_and_flow", tier="synthetic", emit=lambda key, value, meta: glued.append((key, value, meta)))
+    facts.glue_onto(page, load_published("yong2023"))
+    value, meta = {key: (value, meta) for key, value, meta in glued}["cssmss_alpha_printed"]
+    assert value == str(load_published("yong2023").loc["cssmss_alpha", "printed"])
+    assert meta["tier"] == "published" and meta["source"]
+    assert {key for key, _, meta in glued if meta["tier"] == "published"} == {"cssmss_alpha_printed"}
 
 
 def test_first_blank_sections_count_every_incomplete_questionnaire(facts):

@@ -38,7 +38,10 @@ def _out_of_range(facts: Facts, by_reason: pd.DataFrame) -> None:
 
 
 def chapter_facts(result: PipelineResult | None = None, published: pd.DataFrame | None = None) -> Facts:
-    """Everything the cleaning chapter glues and shows (``result``: default the pipeline run on the book's export)."""
+    """Everything the cleaning chapter glues and shows (``result``: default the pipeline run on the book's export).
+
+    The scale's printed alpha is glued as published, by provenance key: pass ``published`` to :meth:`Facts.glue_onto`.
+    """
     result = run_export(simulate_raw(seed=SEED)) if result is None else result
     published = load_published("yong2023") if published is None else published
     facts = Facts()
@@ -54,7 +57,7 @@ def chapter_facts(result: PipelineResult | None = None, published: pd.DataFrame 
     alpha = result.alpha
     facts.add("alpha_min", float(alpha["alpha"].min()))
     facts.add("alpha_max", float(alpha["alpha"].max()))
-    facts.add("cssmss_alpha_printed", published.loc["cssmss_alpha", "printed"])
+    facts.add_printed("cssmss_alpha", glue_key="cssmss_alpha_printed", as_text=True)  # published, as printed
     fidelity = fidelity_table(result.analysis, flow, published)
     calibrated = fidelity[~fidelity["matches"].str.contains("not calibrated")]
     facts.add("n_fidelity", len(calibrated))
