@@ -1,6 +1,6 @@
 """Each exclusion reason is counted; no row is lost uncounted."""
 
-from leftbehind.yingshan.clean import exclude, exclusions_by_reason
+from leftbehind.yingshan.clean import exclude, exclusions_by_reason, first_blank_sections, questionnaire_section
 from leftbehind.spec.codebook import load_codebook
 from leftbehind.yingshan.validate import validate_export
 from rawfactory import valid_row, write_rows
@@ -88,3 +88,14 @@ def test_outputs_have_fresh_indexes_and_reasons_in_a_fixed_order(tmp_path):
     assert by_reason.index.tolist() == [0, 1, 2]
     ties = exclusions_by_reason(result.exclusions[result.exclusions["response_id"] != "R5"])
     assert ties["detail"].tolist() == ["a required answer is blank", "age above 18", "age below 10"]
+
+
+def test_incomplete_questionnaires_are_counted_by_the_section_of_their_first_blank(tmp_path):
+    data = [valid_row(1, cs36=""), valid_row(2, cs01=""), valid_row(3, nssi=1, treatment=""),
+            valid_row(4, months_apart=""), valid_row(5), valid_row(6, age=20)]
+    result = cleaned(tmp_path, data)
+    sections = first_blank_sections(result.exclusions).set_index("first blank in")["questionnaires"]
+    assert sections.to_dict() == {"coping items": 2, "self-injury and help": 1, "background": 1}
+    assert list(sections) == sorted(sections, reverse=True)  # most frequent first
+    assert sections.sum() == result.flow["excluded_incomplete"]  # out-of-range rows are not counted here
+    assert questionnaire_section("gender") == "background"

@@ -81,3 +81,17 @@ def exclusions_by_reason(exclusions: pd.DataFrame) -> pd.DataFrame:
         exclusions.groupby(["reason", "detail"], sort=True).size().rename("n").reset_index()
         .sort_values(["reason", "n"], ascending=[True, False], kind="stable").reset_index(drop=True)
     )
+
+
+def questionnaire_section(column: str) -> str:
+    """The part of the Yingshan questionnaire a required column belongs to (where an abandoned form stopped)."""
+    if column.startswith("cs"):
+        return "coping items"
+    return "self-injury and help" if column in ("nssi", "treatment") else "background"
+
+
+def first_blank_sections(exclusions: pd.DataFrame) -> pd.DataFrame:
+    """Incomplete questionnaires counted by the section of their first blank answer, most frequent first."""
+    incomplete = exclusions[exclusions["reason"] == "incomplete"]
+    section = incomplete["first_blank"].map(questionnaire_section)
+    return section.value_counts().rename("questionnaires").rename_axis("first blank in").reset_index()
