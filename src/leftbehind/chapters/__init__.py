@@ -3,7 +3,6 @@ the chapter glues into its prose and the tables it shows, so the notebook is nar
 
 The module is named after the chapter's notebook (``notebooks/auditing_the_numbers.md`` ->
 ``chapters/auditing_the_numbers.py``) and its function is ``chapter_facts`` (robustness: ``robustness_chapter``),
-returning a :class:`leftbehind.chapters.facts.Facts`, glued in the order the chapter adds its facts. Chapters
-whose code is a call or two (the glance, what-if, adapt-your-survey and status pages) call the lower layers
-directly.
+returning a :class:`leftbehind.chapters.facts.Facts`, glued in the order the chapter adds its facts. The adapt-your-survey
+and status pages, whose code is a call or two, call the lower layers directly.
 """
