@@ -105,3 +105,9 @@ def test_the_frames_the_page_shows(facts):
     assert list(shown.columns) == ["region", "line", "number", "what"]
     assert len(facts.tables["help_received"]) == 4
     assert len(facts.tables["obstacles"]) == int(read("hung2023").set_index("key").loc["obstacles_n", "value"])
+
+
+def test_state_council_year_is_published_with_where_the_thesis_prints_it():
+    facts = chapter_facts()
+    assert facts.tiers["state_council_year"] == "published"
+    assert facts.sources["state_council_year"] == "lei2024, Chapter 1, section 1.3 Problem Statement, paragraph 14"

@@ -90,3 +90,9 @@ def test_the_frames_the_page_shows(facts):
                                   "direction_sources"]
     assert len(facts.tables["availability"]) == facts.values["n_parts"]
     assert facts.tables["theme_counts"]["themes"].sum() == facts.values["n_themes"]
+
+
+def test_n_informants_is_published_with_where_the_thesis_prints_it():
+    facts = chapter_facts()
+    assert facts.tiers["n_informants"] == "published"
+    assert facts.sources["n_informants"] == "lei2024, Abstract (English), paragraph 1"

@@ -106,4 +106,6 @@ def test_another_cohort_gives_its_own_facts():
     ps = {key: facts.values[key] for key in ("p_stage", "p_family", "p_age", "p_overall")}
     assert len(set(ps.values())) > 1, "this cohort should give p-values that tell the keys apart"
     assert_p_values(facts.values, small)
-    assert facts.tiers == {} and facts.printed == {}  # every value takes the page's tier (synthetic)
+    # the paper's own printed results are published, with where they were read; everything else is synthetic
+    assert facts.tiers == {"paper_or_girls": "published", "paper_or_boarder": "published"} and facts.printed == {}
+    assert facts.sources["paper_or_girls"] == "yong2023, Results > Detection of NSSI among LBC, paragraph 1"

@@ -32,6 +32,7 @@ def test_design_elements_are_as_the_thesis_prints_them(structure):
     assert len(q.elements(structure, "objective")) == 4
     assert q.stated_value(structure, "design_informants") == 25
     assert q.stated_value(structure, "policy_state_council") == 2016
+    assert q.stated_source(structure, "design_informants") == "lei2024, Abstract (English), paragraph 1"
     lenses = list(q.elements(structure, "lens")["label"])
     assert lenses == [
         "Maslow's hierarchy of needs", "Attachment theory", "Ecological systems theory", "Social support theory",

@@ -53,7 +53,8 @@ def chapter_facts(yong: pd.DataFrame | None = None, hung: pd.DataFrame | None = 
     facts = Facts()
     facts.add_printed("lbc_millions", glue_key="hung_lbc_millions", as_text=True, table=hung)
     facts.add_printed("double_support_plan_year", glue_key="double_support_year", table=hung)
-    facts.add("state_council_year", q.stated_value(structure, "policy_state_council"))
+    facts.add("state_council_year", q.stated_value(structure, "policy_state_council"), tier="published",
+              source=q.stated_source(structure, "policy_state_council"))
     facts.add_printed("obstacles_n", glue_key="n_obstacles", table=hung)
     _help_seeking(facts, yong, breakdown)
     facts.tables.update({

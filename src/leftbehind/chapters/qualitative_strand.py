@@ -19,7 +19,8 @@ def _quoted(labels) -> str:
 
 
 def _thesis(facts: Facts, structure: pd.DataFrame, availability: pd.DataFrame, counts: pd.DataFrame) -> None:
-    facts.add("n_informants", q.stated_value(structure, "design_informants"))
+    facts.add("n_informants", q.stated_value(structure, "design_informants"), tier="published",
+              source=q.stated_source(structure, "design_informants"))
     facts.add("n_profiles", len(q.elements(structure, "informant_profile")))
     facts.add("n_garbled", q.garbled_profile_count(structure))
     facts.add("n_questions", len(q.elements(structure, "research_question")))

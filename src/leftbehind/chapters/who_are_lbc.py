@@ -13,6 +13,7 @@ from leftbehind.chapters.facts import Facts
 from leftbehind.paper.claims import load_claims
 from leftbehind.paper.quoted_cells import lbc_age_by_boarding, table1_quoted
 from leftbehind.paper.report import agreement_counts, build_tables, disagreements, p_text, synthetic_analysis
+from leftbehind.presentation.glue import source_of
 
 
 def _table1(facts: Facts, analysis: pd.DataFrame, cells1: pd.DataFrame, t1: pd.DataFrame) -> None:
@@ -43,8 +44,8 @@ def _table2(facts: Facts, analysis: pd.DataFrame, cells2: pd.DataFrame, t2: pd.D
     ages = lbc_age_by_boarding(analysis)
     facts.add("age_boarders", ages["boarders"])
     facts.add("age_day", ages["day"])
-    facts.add("paper_or_girls", claims.loc["t2_gender_lbc", "significance_printed"])
-    facts.add("paper_or_boarder", claims.loc["t2_boarder_lbc", "significance_printed"])
+    for key, claim in (("paper_or_girls", "t2_gender_lbc"), ("paper_or_boarder", "t2_boarder_lbc")):
+        facts.add(key, claims.loc[claim, "significance_printed"], tier="published", source=source_of(claims.loc[claim]))
     facts.add("county_note", claims.loc["t2_county_vs", "note"])
 
 

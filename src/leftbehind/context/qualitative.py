@@ -139,6 +139,12 @@ def stated_value(structure: pd.DataFrame, element_id: str) -> int:
     return int(structure.loc[structure["id"] == element_id, "value"].iloc[0])
 
 
+def stated_source(structure: pd.DataFrame, element_id: str) -> str:
+    """Where the thesis prints that number: document and location, from its structure row."""
+    row = structure.loc[structure["id"] == element_id].iloc[0]
+    return f"{row['document']}, {row['location']}"
+
+
 def garbled_profile_count(structure: pd.DataFrame) -> int:
     """How many informant-profile entries are garbled in the surviving contents (inferred from the numbering)."""
     notes = elements(structure, "informant_profile")["note"]
