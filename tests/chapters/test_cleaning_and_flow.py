@@ -97,3 +97,9 @@ def test_first_blank_sections_count_every_incomplete_questionnaire(facts):
     assert facts.tables["first_blank"]["questionnaires"].sum() == facts.values["excluded_incomplete"]
     assert facts.tables["exclusions"]["questionnaires"].sum() == (
         facts.values["excluded_incomplete"] + facts.values["excluded_out_of_range"])
+
+
+def test_the_page_names_the_seed_the_export_was_generated_with(facts):
+    from leftbehind.yingshan.synthetic import DEFAULT_SEED
+
+    assert facts.values["seed"] == SEED == DEFAULT_SEED

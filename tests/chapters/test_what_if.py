@@ -6,7 +6,7 @@ import re
 
 from conftest import ROOT
 
-from leftbehind.chapters.what_if import chapter_facts, kept_phrase
+from leftbehind.chapters.what_if import chapter_facts, kept_phrase, significant_phrase
 from leftbehind.paper.sensitivity import WhatIf
 
 PAGE = ROOT / "notebooks" / "what_if.md"
@@ -30,7 +30,7 @@ def test_facts_follow_the_scenario():
     facts = chapter_facts(WhatIf(threshold=0.2), fake_outcome())
     values = facts.values
     assert values["threshold"] == 0.2
-    assert values["n"] == 1200 and values["coping_differences_significant"] == 3
+    assert values["n"] == 1200 and values["coping_significant_phrase"] == "three have"
     assert values["nssi_lbc_vs_nlbc_p_text"] == "p < 0.001"
     assert values["kept7"] == "gender, patience"
     assert values["as_paper7"] == "includes" and values["as_paper8"] == "misses some of"
@@ -49,3 +49,7 @@ def test_a_small_scenario_runs_end_to_end():
     facts = chapter_facts(WhatIf(n=1500))
     assert facts.values["n"] == 1500
     assert facts.results["outcome"]["results"]["n"] == 1500
+
+
+def test_significant_phrase_agrees_with_its_count():
+    assert [significant_phrase(n) for n in (0, 1, 2, 12)] == ["none has", "one has", "two have", "12 have"]

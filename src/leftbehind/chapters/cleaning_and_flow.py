@@ -16,10 +16,8 @@ from leftbehind.core.provenance import load_published
 from leftbehind.spec.codebook import load_codebook
 from leftbehind.yingshan.clean import exclusions_by_reason, first_blank_sections
 from leftbehind.yingshan.pipeline import PipelineResult, run_pipeline
+from leftbehind.yingshan.synthetic import DEFAULT_SEED as SEED  # the seed of the book's synthetic export
 from leftbehind.yingshan.synthetic import fidelity_table, simulate_raw, write_raw
-
-#: The seed of the book's synthetic export.
-SEED = 2023
 
 
 def run_export(raw: pd.DataFrame) -> PipelineResult:
@@ -37,12 +35,14 @@ def _out_of_range(facts: Facts, by_reason: pd.DataFrame) -> None:
         facts.add(key, int(counts.get(f"{variable} {side} {limits[variable][bound]}", 0)))
 
 
-def chapter_facts(result: PipelineResult | None = None, published: pd.DataFrame | None = None) -> Facts:
-    """Everything the cleaning chapter glues and shows (``result``: default the pipeline run on the book's export).
+def chapter_facts(result: PipelineResult | None = None, published: pd.DataFrame | None = None,
+                  seed: int = SEED) -> Facts:
+    """Everything the cleaning chapter glues and shows (``result``: default the pipeline run on the book's export,
+    generated with ``seed``, which the page names).
 
     The scale's printed alpha is glued as published, by provenance key: pass ``published`` to :meth:`Facts.glue_onto`.
     """
-    result = run_export(simulate_raw(seed=SEED)) if result is None else result
+    result = run_export(simulate_raw(seed=seed)) if result is None else result
     published = load_published("yong2023") if published is None else published
     facts = Facts()
     flow = result.flow
@@ -71,4 +71,5 @@ def chapter_facts(result: PipelineResult | None = None, published: pd.DataFrame 
                      "alpha": "Cronbach's alpha"}),
         "fidelity": fidelity.drop(columns="key"),
     })
+    facts.add("seed", seed)
     return facts
