@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 
 import pandas as pd
 import pytest
 
+from chapter_pages import assert_page_shows_exactly
 from conftest import ROOT
 
 from leftbehind.chapters.qualitative_strand import chapter_facts
@@ -32,9 +32,7 @@ def joint():
 
 
 def test_every_glued_key_on_the_page_is_a_fact_and_every_fact_is_shown(facts):
-    shown = set(re.findall(r"\{glue:text\}`([A-Za-z0-9_]+)", PAGE.read_text(encoding="utf-8")))
-    assert shown - facts.keys() == set(), "the page shows keys the chapter function does not compute"
-    assert facts.keys() - shown == set(), "the chapter function computes facts the page never shows"
+    assert_page_shows_exactly(PAGE, facts)
 
 
 def test_design_counts_are_recounted_from_the_structure_file(facts, structure):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
-import re
 
 import pytest
 
+from chapter_pages import assert_page_shows_exactly
 from conftest import ROOT
 
 from leftbehind.chapters.study_at_a_glance import chapter_facts
@@ -26,8 +26,7 @@ def raw_rows() -> dict[str, dict]:
 
 
 def test_every_glued_key_on_the_page_is_a_fact_and_every_fact_is_shown(facts):
-    shown = set(re.findall(r"\{glue:text\}`([A-Za-z0-9_]+)", PAGE.read_text(encoding="utf-8")))
-    assert shown == facts.keys()
+    assert_page_shows_exactly(PAGE, facts)
 
 
 def test_quoted_numbers_come_from_the_provenance_file_and_recomputed_ones_from_its_counts(facts):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
 
+from chapter_pages import assert_page_shows_exactly
 from conftest import ROOT
 
 from leftbehind.chapters.what_if import chapter_facts, kept_phrase, significant_phrase
@@ -22,8 +22,7 @@ def fake_outcome(fitted7=True, retained7=("gender", "patience"), as_paper7=True)
 
 def test_every_glued_key_on_the_page_is_a_fact_and_every_fact_is_shown():
     facts = chapter_facts(WhatIf(threshold=0.2), fake_outcome())
-    shown = set(re.findall(r"\{glue:text\}`([A-Za-z0-9_]+)", PAGE.read_text(encoding="utf-8")))
-    assert shown == facts.keys()
+    assert_page_shows_exactly(PAGE, facts)
 
 
 def test_facts_follow_the_scenario():
