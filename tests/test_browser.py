@@ -13,6 +13,9 @@ pytestmark = pytest.mark.browser
 # Console messages that are known and harmless (documented in README "Built-site checks").
 CONSOLE_ALLOW = ("Got invalid theme mode",)
 DOCS = toc_documents()
+#: How long a page may take to load on a busy machine (the other test worker takes full-page screenshots beside
+#: this one). A guard against hanging, not a speed check: a fresh-clone run once needed more than 30 s here.
+LOAD_TIMEOUT_MS = 120_000
 
 
 def is_loopback(url: str) -> bool:
@@ -54,8 +57,8 @@ def test_page_loads_cleanly_privately_and_accessibly(context, served_site, doc):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     before = len(context.outside)
-    response = page.goto(f"{served_site}/{doc}.html", wait_until="load")
-    page.wait_for_load_state("networkidle")
+    response = page.goto(f"{served_site}/{doc}.html", wait_until="load", timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_load_state("networkidle", timeout=LOAD_TIMEOUT_MS)
     assert response.ok
     unexpected = [e for e in errors if not any(allowed in e for allowed in CONSOLE_ALLOW)]
     assert not unexpected, f"console errors: {unexpected}"
@@ -72,7 +75,7 @@ def test_page_loads_cleanly_privately_and_accessibly(context, served_site, doc):
 
 def test_site_search_finds_the_study(context, served_site):
     page = context.new_page()
-    page.goto(f"{served_site}/search.html?q=Yingshan", wait_until="networkidle")
+    page.goto(f"{served_site}/search.html?q=Yingshan", wait_until="networkidle", timeout=LOAD_TIMEOUT_MS)
     page.wait_for_selector("#search-results ul.search li", timeout=15000)
     hrefs = [a.get_attribute("href") or "" for a in page.locator("#search-results ul.search li a").all()]
     page.close()
@@ -118,7 +121,7 @@ def test_every_page_reads_without_sideways_scrolling_and_with_legible_figures(br
     problems = []
     for doc in DOCS:
         page = ctx.new_page()
-        page.goto(f"{served_site}/{doc}.html", wait_until="networkidle")
+        page.goto(f"{served_site}/{doc}.html", wait_until="networkidle", timeout=LOAD_TIMEOUT_MS)
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 1:
             problems.append(f"{doc} @{width}px: page scrolls sideways by {overflow} px")
@@ -144,7 +147,7 @@ def test_every_page_reads_without_sideways_scrolling_and_with_legible_figures(br
 
 def test_site_search_finds_the_crisis_line_number(context, served_site):
     page = context.new_page()
-    page.goto(f"{served_site}/search.html?q=12356", wait_until="networkidle")
+    page.goto(f"{served_site}/search.html?q=12356", wait_until="networkidle", timeout=LOAD_TIMEOUT_MS)
     page.wait_for_selector("#search-results ul.search li", timeout=15000)
     hrefs = [a.get_attribute("href") or "" for a in page.locator("#search-results ul.search li a").all()]
     page.close()
@@ -166,7 +169,7 @@ def test_page_weight_first_visit_and_later_pages(browser, served_site):
         cdp = ctx.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.on("Network.loadingFinished", lambda event: total.__setitem__(0, total[0] + event["encodedDataLength"]))
-        page.goto(f"{served_site}/{doc}.html", wait_until="networkidle")
+        page.goto(f"{served_site}/{doc}.html", wait_until="networkidle", timeout=LOAD_TIMEOUT_MS)
         page.wait_for_timeout(300)
         weights[doc] = total[0]
         page.close()
