@@ -66,3 +66,20 @@ def level_label(level) -> str:
 def describe_category(name, level) -> str:
     """A variable's category in words: ``("mother_edu", "college")`` → "mother's education: college"."""
     return f"{in_prose(name)}: {level_label(level)}"
+
+
+@lru_cache(maxsize=2)
+def translated_labels(language: str = "zh_CN") -> dict[str, str]:
+    """English label → its translation, from the vocabulary's ``label_<lang>`` column (``label_zh`` for zh_CN).
+
+    The Chinese edition reads every label the English book shows through this map
+    (:mod:`leftbehind.presentation.i18n`), so a variable is called the same in both editions' tables and figures.
+    A label left empty is simply not translated (the build reports it).
+    """
+    column = "label_" + language.split("_")[0]
+    path = data_dir() / "vocabulary.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if column not in table:
+        return {}
+    pairs = table[table[column].str.strip() != ""]
+    return dict(zip(pairs["label"], pairs[column]))

@@ -1,0 +1,78 @@
+"""Build one language edition of the book, or the gettext message templates the Chinese edition translates.
+
+    python scripts/build_edition.py en        # _build/html            (what `jupyter-book build .` does)
+    python scripts/build_edition.py zh        # _build/html/zh         (Simplified Chinese, from book/locales)
+    python scripts/build_edition.py gettext   # _build/gettext/*.pot   (the English messages, one file per page)
+
+Both editions are built from the same sources by Jupyter Book's own Sphinx entry point with the same
+``_config.yml``; the Chinese edition only overrides the language settings below.  Neither executes a notebook:
+both read the execution cache that ``scripts/prefill_cache.py`` fills, so the two editions show the outputs of
+one execution and therefore the same numbers.  Each edition keeps its own doctrees, so switching between them does
+not force a full re-read.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCALES = ROOT / "book" / "locales"
+
+#: what each target changes in the shared configuration
+EDITIONS = {
+    "en": {"out": "_build/html", "doctrees": "_build/.doctrees", "builder": "html", "config": {}},
+    "zh": {
+        "out": "_build/html/zh",
+        "doctrees": "_build/.doctrees-zh",
+        "builder": "html",
+        "config": {
+            "language": "zh_CN",
+            "locale_dirs": [str(LOCALES)],
+            "gettext_compact": False,
+            "numfig_format": {"table": "表 %s", "figure": "图 %s"},
+            "html_search_language": "zh",
+        },
+    },
+    "gettext": {
+        "out": "_build/gettext",
+        "doctrees": "_build/.doctrees-gettext",
+        "builder": "gettext",
+        "config": {"gettext_compact": False, "gettext_uuid": False, "gettext_location": False,
+                   "gettext_last_translator": "", "gettext_language_team": ""},
+    },
+}
+
+
+def build(edition: str) -> int:
+    from jupyter_book.sphinx import build_sphinx
+
+    spec = EDITIONS[edition]
+    result = build_sphinx(
+        str(ROOT),
+        str(ROOT / spec["out"]),
+        doctreedir=str(ROOT / spec["doctrees"]),
+        noconfig=True,
+        path_config=str(ROOT / "_config.yml"),
+        # what `jupyter-book build` itself passes, then the edition's settings
+        confoverrides={"external_toc_path": str(ROOT / "_toc.yml"), "latex_individualpages": False,
+                       **spec["config"]},
+        builder=spec["builder"],
+        warningiserror=True,
+        keep_going=True,
+    )
+    if isinstance(result, Exception):
+        print(f"build_edition: the {edition} build failed: {result}", file=sys.stderr)
+        return 1
+    return int(result or 0)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1 or argv[0] not in EDITIONS:
+        print(f"usage: python scripts/build_edition.py {{{'|'.join(EDITIONS)}}}", file=sys.stderr)
+        return 2
+    return build(argv[0])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

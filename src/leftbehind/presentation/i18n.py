@@ -1,0 +1,197 @@
+"""The Chinese edition: what a translation must keep, and the translation of text the code writes.
+
+The book is written in English and translated with gettext message catalogues (``.po`` files), the machinery
+Sphinx uses for its own internationalisation:
+
+- **prose** (every paragraph, heading, admonition and list item of the MyST pages) is extracted by Sphinx's
+  ``gettext`` builder into one catalogue per page, ``book/locales/zh_CN/LC_MESSAGES/<page>.po``;
+- **outputs** (table headers and text cells, captions, figure texts, alt text, glued phrases) are written by
+  the code while the notebooks execute, once; they are translated from ``data/locales/zh_CN/outputs.po`` and the
+  vocabulary's Chinese column (``data/vocabulary.csv``, ``label_zh``), and each output carries both editions
+  (see :func:`edition_html`).
+
+A translation must keep what the page computes: the same glue roles with the same keys and format specs (so the
+numbers are the numbers of the English page), the same cross-references, citations and glossary terms, the same
+link targets, and no number that is not in the English text (:func:`message_problems`). An English message that
+changes becomes a new, untranslated message, so a test fails instead of the editions silently diverging.
+
+Numbers inside output strings are not part of the message: ``"Forest plot of 9 odds ratios"`` is looked up as
+``"Forest plot of {0} odds ratios"`` and the translation gets the English string's numbers back in order
+(:func:`translate`), so a new synthetic cohort does not need a new translation, and a number cannot be
+translated wrong.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from leftbehind.core.paths import repo_root
+
+#: the editions the book is built in: Sphinx language code → HTML ``lang``
+EDITIONS = {"en": "en", "zh_CN": "zh-CN"}
+TRANSLATED = "zh_CN"
+
+#: a MyST role with its content: ``{glue:text}`key:.1f```, ``{numref}`tbl-x```, ``{term}`LBC```
+ROLE = re.compile(r"\{(?P<name>[a-z]+(?::[a-z]*)?)\}`(?P<content>[^`]*)`")
+#: a Markdown link target
+LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
+#: a number as the reader sees it (not a digit inside a word such as ``CR2`` or ``t5a``)
+NUMBER = re.compile(r"(?<![\w.])[-−+]?\d[\d,]*(?:\.\d+)?(?![\w])")
+PLACEHOLDER = re.compile(r"\{(\d+)\}")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def _role_key(name: str, content: str) -> tuple[str, str]:
+    """What a role points at: the target of ``{term}`title <target>```, else its whole content."""
+    explicit = re.fullmatch(r"(?s).*<(?P<target>[^<>]+)>\s*", content)
+    if explicit and name in ("term", "ref", "numref", "doc"):
+        return name, explicit.group("target").strip()
+    return name, content.strip()
+
+
+def roles(text: str) -> list[tuple[str, str]]:
+    """The roles of ``text`` as sorted ``(role, target)`` pairs."""
+    return sorted(_role_key(m.group("name"), m.group("content")) for m in ROLE.finditer(text))
+
+
+def _outside_roles(text: str) -> str:
+    text = ROLE.sub(" ", text)
+    return LINK.sub("] ", text)
+
+
+def numbers(text: str) -> list[str]:
+    """The numbers a reader sees in ``text``, outside roles and link targets, thousands separators removed."""
+    return [n.replace(",", "").replace("−", "-").lstrip("+") for n in NUMBER.findall(_outside_roles(text))]
+
+
+def message_problems(msgid: str, msgstr: str) -> list[str]:
+    """Why ``msgstr`` is not a faithful translation of ``msgid`` (empty list when it is)."""
+    if not msgstr.strip():
+        return ["untranslated"]
+    problems = []
+    if roles(msgid) != roles(msgstr):
+        missing = sorted(set(roles(msgid)) - set(roles(msgstr)))
+        extra = sorted(set(roles(msgstr)) - set(roles(msgid)))
+        problems.append(f"roles differ (missing {missing}, extra {extra}; counts must match too)")
+    if sorted(LINK.findall(msgid)) != sorted(LINK.findall(msgstr)):
+        problems.append("link targets differ")
+    typed = sorted(set(numbers(msgstr)) - set(numbers(msgid)))
+    if typed:
+        problems.append(f"numbers not in the English text: {typed}")
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Output strings (tables, figures, alt text, glued phrases)
+
+def outputs_catalogue_path(language: str = TRANSLATED) -> Path:
+    return repo_root() / "data" / "locales" / language / "outputs.po"
+
+
+def template(text: str) -> tuple[str, list[str]]:
+    """``text`` with each number replaced by ``{0}``, ``{1}``…, and the numbers in order."""
+    found: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        found.append(match.group(0))
+        return "{" + str(len(found) - 1) + "}"
+
+    return NUMBER.sub(keep, text.replace("{", "{{").replace("}", "}}")), found
+
+
+def fill(translated: str, found: list[str]) -> str:
+    """Put the English string's numbers back into a translated template."""
+    text = PLACEHOLDER.sub(lambda m: found[int(m.group(1))], translated)
+    return text.replace("{{", "{").replace("}}", "}")
+
+
+@lru_cache(maxsize=4)
+def catalogue(language: str = TRANSLATED) -> dict[str, str]:
+    """msgid → msgstr of the outputs catalogue (translated, non-fuzzy entries only), plus the vocabulary."""
+    from babel.messages.pofile import read_po
+
+    from leftbehind.presentation.vocabulary import translated_labels
+
+    entries = dict(translated_labels(language))
+    path = outputs_catalogue_path(language)
+    if path.exists():
+        with path.open("rb") as handle:
+            for message in read_po(handle):
+                if message.id and isinstance(message.id, str) and message.string and not message.fuzzy:
+                    entries[message.id] = message.string
+    return entries
+
+
+def needs_translation(text: str) -> bool:
+    """Whether ``text`` has words in it (a number, a dash or a symbol reads the same in both editions)."""
+    return bool(LATIN.search(text))
+
+
+def translate(text: str, language: str = TRANSLATED, missing: list[str] | None = None) -> str:
+    """``text`` in ``language``; the English text (recorded in ``missing``) when the catalogue has no entry."""
+    if language == "en" or not needs_translation(text):
+        return text
+    entries = catalogue(language)
+    stripped = text.strip()
+    if stripped in entries:
+        return text.replace(stripped, entries[stripped])
+    key, found = template(stripped)
+    if key in entries:
+        try:
+            return text.replace(stripped, fill(entries[key], found))
+        except (IndexError, ValueError):
+            pass
+    if missing is not None and key not in missing:
+        missing.append(key)
+    return text
+
+
+class Translator:
+    """A callable translating output strings into one language and remembering what it could not translate."""
+
+    def __init__(self, language: str):
+        self.language = language
+        self.missing: list[str] = []
+
+    def __call__(self, text: str) -> str:
+        return translate(str(text), self.language, self.missing)
+
+
+def edition_html(render: Callable[[Callable[[str], str]], str]) -> str:
+    """The HTML of an output in both editions: ``render(translate)`` is called once per edition.
+
+    The English HTML comes first and is what plain Jupyter shows; the Chinese HTML follows inside a
+    ``<template>`` (which a browser never displays), and the book's ``editions`` extension keeps the part of the
+    edition being built.  Output strings the catalogue cannot translate are listed in the template's
+    ``data-untranslated`` attribute, so the build can report them.
+    """
+    english = render(lambda text: text)
+    translator = Translator(TRANSLATED)
+    chinese = render(translator)
+    missing = ""
+    if translator.missing:
+        missing = f' data-untranslated="{html.escape(json.dumps(translator.missing, ensure_ascii=False), quote=True)}"'
+    return f'{english}<template class="lb-edition" lang="{EDITIONS[TRANSLATED]}"{missing}>{chinese}</template>'
+
+
+EDITION_PART = re.compile(
+    r'^(?P<en>.*?)<template class="lb-edition" lang="(?P<lang>[^"]+)"(?: data-untranslated="(?P<missing>[^"]*)")?>'
+    r"(?P<other>.*)</template>\s*$",
+    re.DOTALL,
+)
+
+
+def choose_edition(raw_html: str, language: str | None) -> tuple[str, list[str]]:
+    """The part of an output's HTML for ``language``, and the strings it left untranslated."""
+    match = EDITION_PART.match(raw_html)
+    if match is None:
+        return raw_html, []
+    if not language or not language.startswith("zh"):
+        return match.group("en"), []
+    missing = json.loads(html.unescape(match.group("missing"))) if match.group("missing") else []
+    return match.group("other"), missing
