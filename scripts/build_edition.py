@@ -44,6 +44,28 @@ EDITIONS = {
 }
 
 
+#: the Chinese edition's own words for what the theme shows on every page
+ZH_THEME = {
+    "search_bar_text": "搜索本书……",
+    "extra_footer": "代码采用 MIT 许可；文字采用 CC BY 4.0 许可。本网站不从其他主机加载任何内容。\n",
+}
+ZH_TITLE = "Left Behind：留守儿童的非自杀性自伤、求助与应对"
+#: what `jupyter-book build` itself passes to Sphinx
+JB_OVERRIDES = {"external_toc_path": str(ROOT / "_toc.yml"), "latex_individualpages": False}
+
+
+def overrides(edition: str) -> dict:
+    config = {**JB_OVERRIDES, **EDITIONS[edition]["config"]}
+    if edition == "zh":
+        from jupyter_book.config import get_final_config
+
+        final, _ = get_final_config(user_yaml=ROOT / "_config.yml", cli_config=dict(JB_OVERRIDES),
+                                    sourcedir=ROOT, use_external_toc=True)
+        config["html_theme_options"] = {**final["html_theme_options"], **ZH_THEME}
+        config["html_title"] = ZH_TITLE
+    return config
+
+
 def build(edition: str) -> int:
     from jupyter_book.sphinx import build_sphinx
 
@@ -54,9 +76,7 @@ def build(edition: str) -> int:
         doctreedir=str(ROOT / spec["doctrees"]),
         noconfig=True,
         path_config=str(ROOT / "_config.yml"),
-        # what `jupyter-book build` itself passes, then the edition's settings
-        confoverrides={"external_toc_path": str(ROOT / "_toc.yml"), "latex_individualpages": False,
-                       **spec["config"]},
+        confoverrides=overrides(edition),
         builder=spec["builder"],
         warningiserror=True,
         keep_going=True,

@@ -29,6 +29,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import ticker  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
+from leftbehind.presentation.i18n import TRANSLATED, Translator, edition_pair  # noqa: E402
 from leftbehind.presentation.tables import check_name  # noqa: E402  (the one rule for names the prose can cite)
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -67,9 +68,35 @@ TIER_LABELS = {
 }
 
 
+#: the font the Chinese edition's figures are drawn with (Debian: fonts-noto-cjk; `make fonts` installs it);
+#: Latin text keeps DejaVu Sans, so the English figures look as they did
+CJK_FONT = "Noto Sans CJK SC"
+
+
+class MissingFontError(RuntimeError):
+    """The CJK font the Chinese figures need is not installed (the message says how to install it)."""
+
+
+def require_cjk_font() -> None:
+    """Fail with a clear message, rather than draw empty boxes, when :data:`CJK_FONT` is not installed."""
+    from matplotlib import font_manager
+
+    try:
+        font_manager.findfont(font_manager.FontProperties(family=CJK_FONT), fallback_to_default=False)
+    except ValueError:
+        raise MissingFontError(
+            f"The Chinese edition's figures need the font '{CJK_FONT}', which matplotlib cannot find. "
+            "Install it with `make fonts` (as root; it installs Debian's fonts-noto-cjk) or "
+            "`sudo apt-get install fonts-noto-cjk`, then delete matplotlib's font cache "
+            f"({matplotlib.get_cachedir()}/fontlist-*.json) and run again."
+        ) from None
+
+
 def apply_style() -> None:
     """Set the book's matplotlib defaults (palette, sizes, deterministic output) and its table renderer."""
     from leftbehind.presentation.tables import install
+
+    require_cjk_font()
 
     install()  # every data frame a chapter displays goes through leftbehind.presentation.tables.to_html
     plt.rcParams.update(
@@ -89,6 +116,9 @@ def apply_style() -> None:
             "axes.spines.top": False,
             "axes.spines.right": False,
             "svg.hashsalt": "leftbehind",
+            # DejaVu Sans for Latin text, the CJK font for any character DejaVu lacks (matplotlib's font fallback)
+            "font.family": "sans-serif",
+            "font.sans-serif": ["DejaVu Sans", CJK_FONT],
         }
     )
 
@@ -229,8 +259,9 @@ class AccessibleFigure:
         self.min_text_pt = smallest_text_pt(fig)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
-        plt.close(fig)
         self.png = _compact_png(buffer.getvalue())
+        self._translate(fig)
+        plt.close(fig)
         from PIL import Image
 
         with Image.open(io.BytesIO(self.png)) as image:
@@ -240,25 +271,74 @@ class AccessibleFigure:
         #: smallest text at natural size, in CSS px
         self.min_text_px = self.min_text_pt * CSS_PX_PER_IN / 72
 
+    def _translate(self, fig) -> None:
+        """The Chinese edition's image, alt text and caption: every text drawn in ``fig`` through the outputs
+        catalogue (:mod:`leftbehind.presentation.i18n`); strings it cannot translate are kept and listed."""
+        import warnings
+
+        translator = Translator(TRANSLATED)
+        for text in visible_texts(fig):
+            original = text.get_text()
+            lines = original.count("\n") + 1
+            translated = translator(" ".join(original.split()))
+            if translated != " ".join(original.split()):
+                text.set_text(rewrap(translated, lines))
+        buffer = io.BytesIO()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+        glyphs = sorted({str(w.message) for w in caught if "Glyph" in str(w.message)})
+        if glyphs:
+            raise MissingFontError(f"a translated figure text has characters no installed font draws: {glyphs[:3]}")
+        self.png_translated = _compact_png(buffer.getvalue())
+        self.alt_translated = translator(self.alt)
+        self.caption_translated = translator(self.caption) if self.caption else ""
+        self.untranslated = translator.missing
+
     def phone_text_px(self, column: float = PHONE_COLUMN_PX) -> float:
         """Smallest text (CSS px) once the figure is shrunk to a phone's text column."""
         return self.min_text_px * min(1.0, column / self.css_size[0])
 
-    def _repr_html_(self) -> str:
-        data = base64.b64encode(self.png).decode("ascii")
-        caption = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
+    def _html(self, png: bytes, alt: str, caption: str) -> str:
+        data = base64.b64encode(png).decode("ascii")
+        caption_html = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
         width, height = self.css_size
         ident = f' id="{self.name}"' if self.name else ""
         return (
             f'<figure class="lb-figure"{ident}>'
-            f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt, quote=True)}" '
+            f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
             f'width="{width}" height="{height}" data-min-text-px="{self.min_text_px:.1f}" '
             'style="max-width:100%;height:auto"/>'
-            f"{caption}</figure>"
+            f"{caption_html}</figure>"
         )
+
+    def _repr_html_(self) -> str:
+        """Both editions' HTML (:func:`leftbehind.presentation.i18n.edition_pair`); plain Jupyter shows English."""
+        return edition_pair(self._html(self.png, self.alt, self.caption),
+                            self._html(self.png_translated, self.alt_translated, self.caption_translated),
+                            self.untranslated)
 
     def __repr__(self) -> str:
         return f"Figure: {self.alt}"
+
+
+def rewrap(text: str, lines: int) -> str:
+    """A translated label broken into about as many lines as the English one had (Chinese has no spaces, so
+    a line breaks between characters, preferring a break after punctuation or a space)."""
+    if lines <= 1 or len(text) < 8:
+        return text
+    if " " in text and not any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return wrap(text, max(8, len(text) // lines + 1))
+    width = -(-len(text) // lines)
+    out, line = [], ""
+    for ch in text:
+        line += ch
+        if len(line) >= width and (ch in "，、；：）) " or len(line) >= width + 3):
+            out.append(line.strip())
+            line = ""
+    if line.strip():
+        out.append(line.strip())
+    return "\n".join(out)
 
 
 def _compact_png(png: bytes) -> bytes:

@@ -28,6 +28,8 @@ import numpy as np
 from leftbehind.core.paths import repo_root
 
 TIERS = ("published", "synthetic", "derived")
+#: a glued phrase's Chinese twin is stored under ``<key>__zh``
+TRANSLATION_SUFFIX = "__zh"
 GLUE_PREFIX = "application/papermill.record/"  # myst_nb.ext.glue.GLUE_PREFIX
 METADATA_KEY = "leftbehind"
 
@@ -189,8 +191,22 @@ class Page:
         if source:
             metadata["source"] = source
         self._emit(key, stored, metadata)
+        if isinstance(stored, str):
+            self._emit_translation(key, stored, metadata)
         self.glued[key] = stored
         return stored
+
+    def _emit_translation(self, key: str, text: str, metadata: dict) -> None:
+        """A glued phrase in the Chinese edition, as ``<key>__zh`` (the book's ``editions`` extension shows it
+        in place of ``<key>``); a phrase the outputs catalogue cannot translate is stored in English and named."""
+        from leftbehind.presentation.i18n import TRANSLATED, Translator
+
+        translator = Translator(TRANSLATED)
+        translated = translator(text)
+        extra = dict(metadata)
+        if translator.missing:
+            extra["untranslated"] = translator.missing
+        self._emit(key + TRANSLATION_SUFFIX, translated, extra)
 
     def printed(self, key: str, table, *, glue_key: str | None = None, as_text: bool = False):
         """Glue a number from a provenance table (``data/published``, indexed by key) as published.

@@ -127,9 +127,13 @@ def catalogue(language: str = TRANSLATED) -> dict[str, str]:
     return entries
 
 
+#: statistical symbols that read the same in both editions (``p < 0.001``, ``n = 120``, ``d = 0.21``)
+SYMBOL = re.compile(r"(?<![A-Za-z])[pndtzrkF](?![A-Za-z])")
+
+
 def needs_translation(text: str) -> bool:
-    """Whether ``text`` has words in it (a number, a dash or a symbol reads the same in both editions)."""
-    return bool(LATIN.search(text))
+    """Whether ``text`` has words in it (a number, a symbol such as ``p`` or a dash reads the same in both)."""
+    return bool(LATIN.search(SYMBOL.sub(" ", text)))
 
 
 def translate(text: str, language: str = TRANSLATED, missing: list[str] | None = None) -> str:
@@ -162,6 +166,14 @@ class Translator:
         return translate(str(text), self.language, self.missing)
 
 
+def edition_pair(english: str, chinese: str, missing: list[str]) -> str:
+    """One output's HTML holding both editions (see :func:`edition_html`)."""
+    attribute = ""
+    if missing:
+        attribute = f' data-untranslated="{html.escape(json.dumps(missing, ensure_ascii=False), quote=True)}"'
+    return f'{english}<template class="lb-edition" lang="{EDITIONS[TRANSLATED]}"{attribute}>{chinese}</template>'
+
+
 def edition_html(render: Callable[[Callable[[str], str]], str]) -> str:
     """The HTML of an output in both editions: ``render(translate)`` is called once per edition.
 
@@ -173,10 +185,7 @@ def edition_html(render: Callable[[Callable[[str], str]], str]) -> str:
     english = render(lambda text: text)
     translator = Translator(TRANSLATED)
     chinese = render(translator)
-    missing = ""
-    if translator.missing:
-        missing = f' data-untranslated="{html.escape(json.dumps(translator.missing, ensure_ascii=False), quote=True)}"'
-    return f'{english}<template class="lb-edition" lang="{EDITIONS[TRANSLATED]}"{missing}>{chinese}</template>'
+    return edition_pair(english, chinese, translator.missing)
 
 
 EDITION_PART = re.compile(

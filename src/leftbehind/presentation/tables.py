@@ -26,6 +26,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from leftbehind.presentation.i18n import edition_html
 from leftbehind.presentation.vocabulary import label, vocabulary
 
 MISSING = "—"
@@ -165,8 +166,16 @@ def to_html(frame: pd.DataFrame, caption: str | None = None, name: str | None = 
             decimals: int | Mapping[str, int] | None = None) -> str:
     """The book's HTML for a table (see the module docstring); ``name`` becomes the ``id`` the prose cites;
     ``decimals`` fixes the precision of every estimate column (see :func:`column_formatter`), or, as a mapping
-    from column to decimals, of the columns it names (the others follow their magnitude)."""
+    from column to decimals, of the columns it names (the others follow their magnitude).
+
+    The HTML holds the table in both editions of the book (:func:`leftbehind.presentation.i18n.edition_html`):
+    the same numbers, with headers, text cells and caption translated for the Chinese one."""
     name = check_name(name, caption, "tbl")
+    return edition_html(lambda translate: _render(frame, caption, name, decimals, translate))
+
+
+def _render(frame: pd.DataFrame, caption: str | None, name: str | None,
+            decimals: int | Mapping[str, int] | None, translate) -> str:
     frame = frame.copy()
     if isinstance(frame.columns, pd.MultiIndex):
         frame.columns = [" ".join(str(part) for part in col if str(part)) for col in frame.columns]
@@ -181,19 +190,19 @@ def to_html(frame: pd.DataFrame, caption: str | None = None, name: str | None = 
     numeric = [pd.api.types.is_numeric_dtype(frame[name]) and not pd.api.types.is_bool_dtype(frame[name])
                for name in frame.columns]
     head = "".join(
-        f'<th scope="col" class="{"lb-num" if is_num else "lb-text"}">{html.escape(label(name))}</th>'
+        f'<th scope="col" class="{"lb-num" if is_num else "lb-text"}">{html.escape(translate(label(name)))}</th>'
         for name, is_num in zip(frame.columns, numeric)
     )
     rows = []
     for values in frame.itertuples(index=False, name=None):
         cells = []
         for value, fmt, is_num in zip(values, formatters, numeric):
-            text = html.escape(fmt(value))
+            text = html.escape(fmt(value) if is_num else translate(fmt(value)))
             cells.append(f'<td class="{"lb-num" if is_num else "lb-text"}">{text}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     table = (
         # tabindex: a keyboard user can scroll the box (axe: scrollable-region-focusable)
-        '<div class="lb-table-scroll" tabindex="0" role="region" aria-label="table (scrolls sideways)" '
+        f'<div class="lb-table-scroll" tabindex="0" role="region" aria-label="{html.escape(translate("table (scrolls sideways)"), quote=True)}" '
         'style="overflow-x:auto;max-width:100%">'
         f'<table class="lb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
     )
@@ -201,7 +210,7 @@ def to_html(frame: pd.DataFrame, caption: str | None = None, name: str | None = 
         return table
     # the caption sits outside the scrolling box, so on a phone it wraps at the page's width
     ident = f' id="{name}"' if name else ""
-    return f'<figure class="lb-table-figure"{ident}><figcaption>{html.escape(caption)}</figcaption>{table}</figure>'
+    return f'<figure class="lb-table-figure"{ident}><figcaption>{html.escape(translate(caption))}</figcaption>{table}</figure>'
 
 
 class Table:

@@ -1,0 +1,147 @@
+"""Two editions of the book from one execution: English (``_build/html``) and Simplified Chinese (``_build/html/zh``).
+
+The prose of the Chinese edition comes from Sphinx's own translation machinery (gettext catalogues in
+``book/locales``, ``language = "zh_CN"``; ``scripts/build_edition.py zh``).  What the notebooks *computed* is
+stored once, in both languages, when they execute (``leftbehind.presentation.i18n``); this extension shows each
+edition its own part:
+
+- **outputs** (tables and figures): every output holds the English HTML and a ``<template>`` with the Chinese
+  HTML; a transform (before ``numbered_outputs`` numbers the captions) keeps the part of the edition being built;
+- **glued phrases**: a glued word or phrase ``key`` has a Chinese twin ``key__zh``; in the Chinese edition the
+  ``{glue:text}`` role shows the twin.  The role also keeps the notebook's glue data reachable from a translated
+  paragraph, which Sphinx parses as a separate small document;
+- **language switch**: every page of both editions links to the same page in the other edition;
+- **untranslated outputs**: strings the outputs catalogue could not translate are listed in
+  ``_build/html/zh/untranslated.json`` (page → strings), which ``scripts/translations.py update`` adds to the
+  catalogue and a test requires to be empty.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
+
+try:  # the book's src/ is on the path in the build (the package is installed in .venv)
+    from leftbehind.presentation.glue import TRANSLATION_SUFFIX
+    from leftbehind.presentation.i18n import choose_edition
+except ImportError:  # pragma: no cover
+    raise
+
+from myst_nb.ext.glue.roles import PasteTextRole
+
+SWITCH_LABEL = {"en": ("zh-CN", "中文版"), "zh": ("en", "English edition")}
+
+
+def is_translated(config) -> bool:
+    return bool(config.language) and str(config.language).startswith("zh")
+
+
+def _untranslated(env) -> dict[str, list[str]]:
+    if not hasattr(env, "lb_untranslated"):
+        env.lb_untranslated = {}
+    return env.lb_untranslated
+
+
+def _record(env, docname: str, strings) -> None:
+    found = _untranslated(env).setdefault(docname, [])
+    for text in strings:
+        if text not in found:
+            found.append(text)
+
+
+class ChooseEditionOutputs(SphinxTransform):
+    """Keep the part of each two-edition output that belongs to the edition being built."""
+
+    # before numbered_outputs (205), which reads the caption of the chosen HTML
+    default_priority = 200
+
+    def apply(self, **kwargs) -> None:
+        language = str(self.config.language or "en")
+        for raw in self.document.findall(nodes.raw):
+            if "html" not in raw.get("format", "").split():
+                continue
+            text = raw.astext()
+            if "lb-edition" not in text:
+                continue
+            chosen, missing = choose_edition(text, language)
+            raw.children = [nodes.Text(chosen)]
+            if missing:
+                _record(self.env, self.env.docname, missing)
+
+
+class EditionPasteTextRole(PasteTextRole):
+    """``{glue:text}`` that shows a glued phrase's Chinese twin in the Chinese edition, and finds the notebook's
+    glue data inside a translated paragraph too."""
+
+    def run(self):
+        env = self.document.settings.env
+        renderer = self.document.get("nb_renderer") if "nb_renderer" in self.document else None
+        store = env.temp_data
+        if renderer is not None:
+            store["lb_nb_renderer"] = (env.docname, renderer)
+        else:
+            kept = store.get("lb_nb_renderer")
+            if kept and kept[0] == env.docname:
+                renderer = kept[1]
+                self.document["nb_renderer"] = renderer
+        if renderer is not None and is_translated(env.config) and "::" not in self.text:
+            key, sep, spec = self.text.partition(":")
+            glue_data = renderer.renderer.nb_client.glue_data
+            twin = glue_data.get(key.strip() + TRANSLATION_SUFFIX)
+            if twin is not None:
+                self.text = key.strip() + TRANSLATION_SUFFIX + sep + spec
+                missing = twin.get("metadata", {}).get("leftbehind", {}).get("untranslated")
+                if missing:
+                    _record(env, env.docname, missing)
+        return super().run()
+
+
+def _switch_html(app, pagename: str) -> str:
+    depth = pagename.count("/")
+    if is_translated(app.config):
+        href = "../" * (depth + 1) + pagename + ".html"
+        lang, text = SWITCH_LABEL["zh"]
+        here = "语言"
+    else:
+        href = "../" * depth + "zh/" + pagename + ".html"
+        lang, text = SWITCH_LABEL["en"]
+        here = "Language"
+    return (f'<nav class="lb-language-switch" aria-label="{here}">'
+            f'<a href="{href}" hreflang="{lang}" lang="{lang}">{text}</a></nav>\n')
+
+
+def _add_switch(app, pagename, templatename, context, doctree):
+    if doctree is None or "body" not in context:
+        return
+    context["body"] = _switch_html(app, pagename) + context["body"]
+
+
+def _purge(app, env, docname):
+    _untranslated(env).pop(docname, None)
+
+
+def _merge(app, env, docnames, other):
+    for docname, strings in _untranslated(other).items():
+        if docname in docnames:
+            _record(env, docname, strings)
+
+
+def _write_untranslated(app, exception):
+    if exception is not None or not is_translated(app.config) or app.builder.format != "html":
+        return
+    found = {doc: strings for doc, strings in sorted(_untranslated(app.env).items()) if strings}
+    Path(app.outdir, "untranslated.json").write_text(json.dumps(found, ensure_ascii=False, indent=1) + "\n",
+                                                    encoding="utf-8")
+
+
+def setup(app):
+    app.add_transform(ChooseEditionOutputs)
+    app.add_role_to_domain("glue", "text", EditionPasteTextRole(), override=True)
+    app.connect("html-page-context", _add_switch)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("build-finished", _write_untranslated)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
