@@ -1,8 +1,10 @@
 # Left Behind — every set-up step lives here so a fresh machine needs only Python 3.11, make and apt.
-#   make book        build the HTML book into _build/html (cached execution, strict)
+#   make book        build the HTML book, English in _build/html and Chinese in _build/html/zh (cached, strict)
+#                    EDITIONS=en (or zh) builds one edition
 #   make test        run every check: unit tests, nbval, built-site checks in a real Chromium
 #   make book-fresh  re-execute every notebook from scratch, then build (reviewers; CI)
 #   make notebooks   re-execute the stored .ipynb twins that nbval compares against
+#   make translations  bring the Chinese edition's catalogues up to date with the English (then translate)
 #   make bench       run the benchmark scripts and print times
 #   make mutation    mutation testing: would the tests notice a subtly wrong module? [MODULE=x] [ARGS="--sample 20"]
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -11,7 +13,7 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
-JB_FLAGS := -W -n --keep-going
+EDITIONS ?= en zh
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
@@ -19,7 +21,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: env book book-fresh test test-code test-site notebooks chromium bench mutation clean
+.PHONY: env book book-fresh test test-code test-site notebooks chromium fonts translations bench mutation clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -31,18 +33,36 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 
 env: $(VENV)/.synced
 
-book: env
+# Each edition is a strict Sphinx build (-W -n --keep-going) reading the one execution cache.
+book: env fonts
 	$(BIN)/python scripts/cache_guard.py
 	$(BIN)/python scripts/prefill_cache.py
-	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	$(foreach e,$(EDITIONS),$(BIN)/python scripts/build_edition.py $(e) &&) true
 
-book-fresh: env
-	rm -rf _build/.jupyter_cache _build/html _build/jupyter_execute _build/.doctrees
+book-fresh: env fonts
+	rm -rf _build/.jupyter_cache _build/html _build/jupyter_execute _build/.doctrees _build/.doctrees-zh
 	$(BIN)/python scripts/prefill_cache.py
-	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	$(foreach e,$(EDITIONS),$(BIN)/python scripts/build_edition.py $(e) &&) true
 
-notebooks: env
+notebooks: env fonts
 	$(BIN)/python scripts/execute_notebooks.py $(NB)
+
+translations: env
+	$(BIN)/python scripts/translations.py update
+	$(BIN)/python scripts/translations.py status
+
+# The Chinese edition's figures need a CJK font (Debian's Noto Sans CJK, which Chromium uses too);
+# figures fail to draw rather than show empty boxes without it (leftbehind.plots.figures.require_cjk_font).
+fonts:
+	@if fc-list 2>/dev/null | grep -q "Noto Sans CJK SC"; then \
+	  echo "fonts: Noto Sans CJK SC installed"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's fonts-noto-cjk for the Chinese edition's figures"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; \
+	  rm -f $${XDG_CACHE_HOME:-$$HOME/.cache}/matplotlib/fontlist-*.json; \
+	else \
+	  echo "The Chinese edition's figures need the Noto Sans CJK font. Install it with:  sudo apt-get install fonts-noto-cjk"; exit 1; \
+	fi
 
 chromium:
 	@if command -v chromium >/dev/null 2>&1; then \
@@ -60,7 +80,7 @@ test: env chromium
 	$(MAKE) --no-print-directory --output-sync=target -j2 book-fresh test-code
 	$(MAKE) --no-print-directory test-site
 
-test-code: env
+test-code: env fonts
 	$(PYTEST) -n 2 --dist loadfile -m "not site and not browser" $(NBVAL) --ignore=notebooks/robustness.ipynb tests notebooks
 
 test-site: env

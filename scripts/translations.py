@@ -7,8 +7,8 @@
 ``update`` extracts the English messages of every page (Sphinx's gettext builder, ``_build/gettext``), merges
 them into ``book/locales/zh_CN/LC_MESSAGES/<page>.po`` with ``sphinx-intl`` (a changed English message becomes an
 untranslated or fuzzy one there), fills a message that another page already translated identically (the content
-note, the crisis lines), and adds to ``data/locales/zh_CN/outputs.po`` every output string the last Chinese build
-could not translate (``_build/html/zh/untranslated.json``).
+note, the crisis lines), and adds to ``data/locales/zh_CN/outputs/<page>.po`` every output string the last Chinese
+build could not translate (``_build/html/zh/untranslated.json``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from babel.messages.catalog import Catalog  # noqa: E402
 from babel.messages.pofile import read_po, write_po  # noqa: E402
 
-from leftbehind.presentation.i18n import message_problems, outputs_catalogue_path  # noqa: E402
+from leftbehind.presentation.i18n import message_problems, outputs_catalogue_dir, outputs_catalogues  # noqa: E402
 
 LANGUAGE = "zh_CN"
 PAGES = ROOT / "book" / "locales" / LANGUAGE / "LC_MESSAGES"
@@ -32,7 +32,7 @@ UNTRANSLATED = ROOT / "_build" / "html" / "zh" / "untranslated.json"
 
 
 def catalogues() -> list[Path]:
-    return sorted(PAGES.rglob("*.po")) + [outputs_catalogue_path(LANGUAGE)]
+    return sorted(PAGES.rglob("*.po")) + outputs_catalogues(LANGUAGE)
 
 
 def _read(path: Path) -> Catalog:
@@ -71,18 +71,20 @@ def fill_from_memory() -> int:
 
 
 def add_untranslated_outputs() -> int:
+    """Add each output string the last Chinese build showed in English to the catalogue of its page."""
     if not UNTRANSLATED.exists():
         return 0
     wanted = json.loads(UNTRANSLATED.read_text(encoding="utf-8"))
-    path = outputs_catalogue_path(LANGUAGE)
-    catalog = _read(path) if path.exists() else Catalog(locale=LANGUAGE, project="Left Behind")
     added = 0
     for page, msgids in sorted(wanted.items()):
+        path = outputs_catalogue_dir(LANGUAGE) / f"{Path(page).name}.po"
+        catalog = _read(path) if path.exists() else Catalog(locale=LANGUAGE, project="Left Behind",
+                                                            fuzzy=False)
         for msgid in msgids:
             if catalog.get(msgid) is None:
                 catalog.add(msgid, "", auto_comments=[f"shown on {page}"])
                 added += 1
-    _write(path, catalog)
+        _write(path, catalog)
     return added
 
 
@@ -98,7 +100,7 @@ def update() -> int:
     for stray in (PAGES / "_static").rglob("*.po") if (PAGES / "_static").exists() else []:
         stray.unlink()
     print(f"filled {fill_from_memory()} message(s) from identical translations elsewhere")
-    print(f"added {add_untranslated_outputs()} output string(s) to {outputs_catalogue_path(LANGUAGE).relative_to(ROOT)}")
+    print(f"added {add_untranslated_outputs()} output string(s) to {outputs_catalogue_dir(LANGUAGE).relative_to(ROOT)}/")
     return 0
 
 

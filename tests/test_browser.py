@@ -13,6 +13,8 @@ pytestmark = pytest.mark.browser
 # Console messages that are known and harmless (documented in README "Built-site checks").
 CONSOLE_ALLOW = ("Got invalid theme mode",)
 DOCS = toc_documents()
+#: every page of both editions (the Chinese edition is served beside the English one, under zh/)
+PAGES = DOCS + [f"zh/{doc}" for doc in DOCS]
 #: How long a page may take to load on a busy machine (the other test worker takes full-page screenshots beside
 #: this one). A guard against hanging, not a speed check: a fresh-clone run once needed more than 30 s here.
 LOAD_TIMEOUT_MS = 120_000
@@ -47,7 +49,7 @@ def context(browser):
     ctx.close()
 
 
-@pytest.mark.parametrize("doc", DOCS)
+@pytest.mark.parametrize("doc", PAGES)
 def test_page_loads_cleanly_privately_and_accessibly(context, served_site, doc):
     """One visit per page: no console errors, no request leaves loopback, no serious axe violations."""
     from axe_playwright_python.sync_playwright import Axe
@@ -119,7 +121,7 @@ def test_every_page_reads_without_sideways_scrolling_and_with_legible_figures(br
     width, height = WIDTHS[label]
     ctx = _new_context(browser, width, height)
     problems = []
-    for doc in DOCS:
+    for doc in PAGES:
         page = ctx.new_page()
         page.goto(f"{served_site}/{doc}.html", wait_until="networkidle", timeout=LOAD_TIMEOUT_MS)
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
@@ -143,6 +145,28 @@ def test_every_page_reads_without_sideways_scrolling_and_with_legible_figures(br
         page.close()
     ctx.close()
     assert not problems, "\n".join(problems)
+
+
+def test_chinese_search_finds_chinese_words(context, served_site):
+    """The Chinese edition's search splits Chinese text into words (jieba), so a Chinese term finds its pages."""
+    page = context.new_page()
+    page.goto(f"{served_site}/zh/search.html?q=留守儿童", wait_until="networkidle", timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_selector("#search-results ul.search li", timeout=15000)
+    hrefs = [a.get_attribute("href") or "" for a in page.locator("#search-results ul.search li a").all()]
+    page.close()
+    assert any("study_at_a_glance" in href for href in hrefs), hrefs
+
+
+def test_language_switch_goes_to_the_same_page_in_chinese_and_back(context, served_site):
+    page = context.new_page()
+    page.goto(f"{served_site}/notebooks/coping.html", wait_until="load", timeout=LOAD_TIMEOUT_MS)
+    page.click("nav.lb-language-switch a")
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/zh/notebooks/coping.html") and page.locator("html").get_attribute("lang").startswith("zh")
+    page.click("nav.lb-language-switch a")
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/notebooks/coping.html") and "/zh/" not in page.url
+    page.close()
 
 
 def test_site_search_finds_the_crisis_line_number(context, served_site):

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT, toc_documents
 
-SENSITIVE = re.compile(r"self[- ]harm|self[- ]injur|\bnssi\b|suicid", re.IGNORECASE)
+SENSITIVE = re.compile(r"self[- ]harm|self[- ]injur|\bnssi\b|suicid|自伤|自我伤害|自杀", re.IGNORECASE)
 SNIPPET = ROOT / "book" / "_snippets" / "content_note.md"
 INCLUDE = re.compile(r"```\{include\}\s+\S*_snippets/content_note\.md\s*\n```")
 # Words that must not appear on public pages (stigmatising or sensationalising; safe_messaging.md).
@@ -79,7 +79,10 @@ def test_sensitive_source_pages_include_the_note_at_top_and_end(page: Path):
 
 
 @pytest.mark.site
-def test_every_built_page_that_mentions_self_harm_carries_the_note(site):
+@pytest.mark.parametrize("edition", ["en", "zh"])
+def test_every_built_page_that_mentions_self_harm_carries_the_note(site, edition):
+    """Both editions: the Chinese one carries the translated note, with the same tap-to-call numbers."""
+    site = site if edition == "en" else site / "zh"
     checked = 0
     for doc in toc_documents():
         soup = BeautifulSoup((site / f"{doc}.html").read_text(encoding="utf-8"), "html.parser")
@@ -105,6 +108,9 @@ def test_every_built_page_that_mentions_self_harm_carries_the_note(site):
         trailing = [el for el in blocks if order[id(el)] > last]
         assert not trailing, f"{doc}: content after the final content note: {trailing[0].get_text()[:80]!r}"
         assert "12356" in notes[0].get_text() and "12356" in notes[-1].get_text()
+        for note in (notes[0], notes[-1]):
+            links = {a.get("href") for a in note.select("a[href^='tel:']")}
+            assert {"tel:12356", "tel:12355"} <= links, f"{edition} {doc}: crisis numbers are not tap-to-call links"
     assert checked >= 1
 
 

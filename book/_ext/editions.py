@@ -99,6 +99,18 @@ class EditionPasteTextRole(PasteTextRole):
         return super().run()
 
 
+def _adopt_translated_nodes(app, doctree) -> None:
+    """Point every node at the page's own document.
+
+    A translated message of a notebook page is parsed by myst-nb's parser as a small document of its own; the
+    nodes Sphinx moves from it into the page still refer to that document (and through it to the parser's
+    reporter), which cannot be pickled with the page's doctree.
+    """
+    for node in doctree.findall(include_self=False):
+        if getattr(node, "_document", None) is not None and node._document is not doctree:
+            node._document = doctree
+
+
 def _switch_html(app, pagename: str) -> str:
     depth = pagename.count("/")
     if is_translated(app.config):
@@ -140,6 +152,7 @@ def _write_untranslated(app, exception):
 def setup(app):
     app.add_transform(ChooseEditionOutputs)
     app.add_role_to_domain("glue", "text", EditionPasteTextRole(), override=True)
+    app.connect("doctree-read", _adopt_translated_nodes)
     app.connect("html-page-context", _add_switch)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)

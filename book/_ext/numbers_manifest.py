@@ -48,7 +48,8 @@ def _manifest(app) -> dict:
 
     if not hasattr(app, "_leftbehind_numbers"):
         cache = getattr(app.env.mystnb_config, "execution_cache_path", "") or str(Path(app.outdir).parent / ".jupyter_cache")
-        app._leftbehind_numbers = build(_notebook_docs(app), _executed_dir(app), Path(app.srcdir) / cache)
+        app._leftbehind_numbers = build(_notebook_docs(app), _executed_dir(app), Path(app.srcdir) / cache,
+                                        language=app.config.language)
     return app._leftbehind_numbers
 
 
@@ -67,18 +68,37 @@ def _row(key: str, shown: str, tier: str, source: str) -> str:
         html.escape(key), html.escape(shown), html.escape(tier), html.escape(source))
 
 
+def _translator(app, docname: str):
+    """The edition's words for this page's own text (English: unchanged); untranslated strings are reported
+    with the page's other untranslated outputs (book/_ext/editions.py)."""
+    language = str(app.config.language or "en")
+    if language.startswith("en"):
+        return lambda text: text, None
+    from leftbehind.presentation.i18n import Translator
+
+    translator = Translator(language)
+
+    def report():
+        from editions import _record
+
+        _record(app.env, docname, translator.missing)
+
+    return translator, report
+
+
 def render(app, docname: str) -> str:
     manifest = _manifest(app)
+    tr, report = _translator(app, docname)
     by_page: dict[str, list[dict]] = {}
     for entry in manifest["numbers"]:
         by_page.setdefault(entry["page"], []).append(entry)
+    count = (f"{len(manifest['numbers']):,} numbers on {len(by_page):,} pages. Open a page below, or type in the "
+             "filter to search them all. Table cells are counted here per table and listed one by one in")
     parts = [
-        '<p><label for="lb-number-filter">Filter the numbers (page, key, value, tier or source): </label>'
+        f'<p><label for="lb-number-filter">{html.escape(tr("Filter the numbers (page, key, value, tier or source):"))} </label>'
         '<input id="lb-number-filter" type="search" autocomplete="off" '
         'oninput="lbFilterNumbers(this.value)"/></p>',
-        f'<p class="lb-number-count">{len(manifest["numbers"]):,} numbers on '
-        f'{len(by_page):,} pages. Open a page below, or type in the filter to search them all. Table cells are '
-        'counted here per table and listed one by one in <a href="../numbers.json">numbers.json</a>.</p>',
+        f'<p class="lb-number-count">{html.escape(tr(count))} <a href="../numbers.json">numbers.json</a>.</p>',
     ]
     for page, entries in by_page.items():
         target = page[: -len(".html")]
@@ -90,17 +110,19 @@ def render(app, docname: str) -> str:
             if e.get("kind") == "table":  # one row per table; every cell is in numbers.json
                 tables.setdefault(e["key"].split("[", 1)[0], []).append(e)
                 continue
-            rows.append(_row(e["key"], str(e.get("shown")), str(e.get("tier")), e.get("source", "")))
+            rows.append(_row(e["key"], str(e.get("shown")), tr(str(e.get("tier"))), e.get("source", "")))
         for table_id, cells in tables.items():
-            rows.append(_row(table_id, f"{len(cells):,} numbers in this table (each listed in numbers.json)",
-                             str(cells[0].get("tier")), ""))
+            rows.append(_row(table_id, tr(f"{len(cells):,} numbers in this table (each listed in numbers.json)"),
+                             tr(str(cells[0].get("tier"))), ""))
         parts.append(
             f'<details class="lb-numbers-page"><summary><strong>{title}</strong> '
-            f'<span class="lb-number-count">({len(entries):,} numbers)</span></summary>'
-            f'<p><a href="{uri}">Go to the page</a></p>'
-            '<div class="lb-table-scroll" tabindex="0" role="region" aria-label="numbers on this page (scrolls sideways)" '
+            f'<span class="lb-number-count">{html.escape(tr(f"({len(entries):,} numbers)"))}</span></summary>'
+            f'<p><a href="{uri}">{html.escape(tr("Go to the page"))}</a></p>'
+            '<div class="lb-table-scroll" tabindex="0" role="region" '
+            f'aria-label="{html.escape(tr("numbers on this page (scrolls sideways)"), quote=True)}" '
             'style="overflow-x:auto;max-width:100%"><table class="table lb-numbers">'
-            "<thead><tr><th>Key</th><th>Shown as</th><th>Tier</th><th>Source (published numbers)</th></tr></thead>"
+            f"<thead><tr><th>{html.escape(tr('Key'))}</th><th>{html.escape(tr('Shown as'))}</th>"
+            f"<th>{html.escape(tr('Tier'))}</th><th>{html.escape(tr('Source (published numbers)'))}</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div></details>"
         )
     parts.append(
@@ -109,6 +131,8 @@ def render(app, docname: str) -> str:
         "document.querySelectorAll('table.lb-numbers tbody tr').forEach(function(r){"
         "r.style.display=r.textContent.toLowerCase().indexOf(q)>=0?'':'none';});}</script>"
     )
+    if report is not None:
+        report()
     return "".join(parts)
 
 

@@ -117,8 +117,7 @@ def apply_style() -> None:
             "axes.spines.right": False,
             "svg.hashsalt": "leftbehind",
             # DejaVu Sans for Latin text, the CJK font for any character DejaVu lacks (matplotlib's font fallback)
-            "font.family": "sans-serif",
-            "font.sans-serif": ["DejaVu Sans", CJK_FONT],
+            "font.family": ["DejaVu Sans", CJK_FONT],
         }
     )
 

@@ -6,7 +6,7 @@ Sphinx uses for its own internationalisation:
 - **prose** (every paragraph, heading, admonition and list item of the MyST pages) is extracted by Sphinx's
   ``gettext`` builder into one catalogue per page, ``book/locales/zh_CN/LC_MESSAGES/<page>.po``;
 - **outputs** (table headers and text cells, captions, figure texts, alt text, glued phrases) are written by
-  the code while the notebooks execute, once; they are translated from ``data/locales/zh_CN/outputs.po`` and the
+  the code while the notebooks execute, once; they are translated from ``data/locales/zh_CN/outputs/<page>.po`` and the
   vocabulary's Chinese column (``data/vocabulary.csv``, ``label_zh``), and each output carries both editions
   (see :func:`edition_html`).
 
@@ -80,6 +80,8 @@ def message_problems(msgid: str, msgstr: str) -> list[str]:
         problems.append(f"roles differ (missing {missing}, extra {extra}; counts must match too)")
     if sorted(LINK.findall(msgid)) != sorted(LINK.findall(msgstr)):
         problems.append("link targets differ")
+    if sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(msgstr)):
+        problems.append("number placeholders ({0}, {1}, …) differ: each must appear exactly as often as in the English")
     typed = sorted(set(numbers(msgstr)) - set(numbers(msgid)))
     if typed:
         problems.append(f"numbers not in the English text: {typed}")
@@ -89,8 +91,13 @@ def message_problems(msgid: str, msgstr: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------------------------
 # Output strings (tables, figures, alt text, glued phrases)
 
-def outputs_catalogue_path(language: str = TRANSLATED) -> Path:
-    return repo_root() / "data" / "locales" / language / "outputs.po"
+def outputs_catalogue_dir(language: str = TRANSLATED) -> Path:
+    """The outputs catalogues: one ``<page>.po`` per page that shows the string (as the prose catalogues)."""
+    return repo_root() / "data" / "locales" / language / "outputs"
+
+
+def outputs_catalogues(language: str = TRANSLATED) -> list[Path]:
+    return sorted(outputs_catalogue_dir(language).glob("*.po"))
 
 
 def template(text: str) -> tuple[str, list[str]]:
@@ -118,12 +125,11 @@ def catalogue(language: str = TRANSLATED) -> dict[str, str]:
     from leftbehind.presentation.vocabulary import translated_labels
 
     entries = dict(translated_labels(language))
-    path = outputs_catalogue_path(language)
-    if path.exists():
+    for path in outputs_catalogues(language):
         with path.open("rb") as handle:
             for message in read_po(handle):
                 if message.id and isinstance(message.id, str) and message.string and not message.fuzzy:
-                    entries[message.id] = message.string
+                    entries.setdefault(message.id, message.string)
     return entries
 
 
@@ -131,9 +137,17 @@ def catalogue(language: str = TRANSLATED) -> dict[str, str]:
 SYMBOL = re.compile(r"(?<![A-Za-z])[pndtzrkF](?![A-Za-z])")
 
 
+#: an identifier shown as it is in both editions: a provenance key, a column name, a file path, a command option
+IDENTIFIER = re.compile(r"(?=\S*[_/])[\w./:\-\[\]=*]+|--[\w-]+|\w+\.(?:csv|json|xlsx|yml|yaml|md|py|txt)")
+
+
 def needs_translation(text: str) -> bool:
-    """Whether ``text`` has words in it (a number, a symbol such as ``p`` or a dash reads the same in both)."""
-    return bool(LATIN.search(SYMBOL.sub(" ", text)))
+    """Whether ``text`` has words in it: a number, a symbol such as ``p``, a dash or an identifier
+    (``lbc_share_pct``, ``data/published/x.csv``) reads the same in both editions."""
+    stripped = text.strip()
+    if IDENTIFIER.fullmatch(stripped):
+        return False
+    return bool(LATIN.search(SYMBOL.sub(" ", stripped)))
 
 
 def translate(text: str, language: str = TRANSLATED, missing: list[str] | None = None) -> str:

@@ -121,8 +121,11 @@ def figure_entries(page: str, html_outputs: list[str], tier: str) -> list[dict]:
     return entries
 
 
-def html_outputs(notebook: dict) -> list[str]:
-    """The ``text/html`` of every displayed output, in page order (glue records are not displayed)."""
+def html_outputs(notebook: dict, language: str | None = None) -> list[str]:
+    """The ``text/html`` of every displayed output, in page order (glue records are not displayed), as the
+    edition in ``language`` shows it (English by default; see :mod:`leftbehind.presentation.i18n`)."""
+    from leftbehind.presentation.i18n import choose_edition
+
     found = []
     for cell in notebook.get("cells", []):
         if "remove-output" in cell.get("metadata", {}).get("tags", []) or \
@@ -131,16 +134,50 @@ def html_outputs(notebook: dict) -> list[str]:
         for output in cell.get("outputs", []):
             html = output.get("data", {}).get("text/html")
             if html:
-                found.append("".join(html) if isinstance(html, list) else html)
+                found.append(choose_edition("".join(html) if isinstance(html, list) else html, language)[0])
     return found
 
 
-def page_entries(page: str, markdown: str, notebook: dict, glue_data: dict) -> list[dict]:
-    """Every number one executed chapter shows."""
+def _as_shown_in(english: list[dict], translated: list[dict]) -> list[dict]:
+    """The English entries of one kind with the values the translated edition shows.
+
+    Tables: cell by cell in page order (a translation changes a table's words, never which cells hold numbers).
+    Figures: a translated alt text may order its numbers differently, so per figure the numbers are matched as a
+    multiset.  Where the editions disagree the translated entries are returned as they are, so a comparison of
+    the two manifests shows the difference.
+    """
+    def group(entries):
+        grouped: dict[str, list[dict]] = {}
+        for entry in entries:
+            grouped.setdefault(re.split(r"[\[#]", entry["key"], maxsplit=1)[0], []).append(entry)
+        return grouped
+
+    ours, theirs = group(english), group(translated)
+    result = []
+    for name in list(ours) + [n for n in theirs if n not in ours]:
+        a, b = ours.get(name, []), theirs.get(name, [])
+        same = len(a) == len(b) and (
+            [e["shown"] for e in a] == [e["shown"] for e in b] if a and a[0]["kind"] == "table"
+            else sorted(e["shown"] for e in a) == sorted(e["shown"] for e in b))
+        if same and a and a[0]["kind"] == "table":
+            result.extend({**e, "shown": t["shown"]} for e, t in zip(a, b))
+        elif same:
+            result.extend(a)
+        else:
+            result.extend(b)
+    return result
+
+
+def page_entries(page: str, markdown: str, notebook: dict, glue_data: dict, language: str | None = None) -> list[dict]:
+    """Every number one executed chapter shows (in the edition in ``language``; the same keys in both)."""
     tier = page_tier(glue_data)
     outputs = html_outputs(notebook)
-    return glue_entries(page, markdown, glue_data) + table_entries(page, outputs, tier) + \
-        figure_entries(page, outputs, tier)
+    tables, figures = table_entries(page, outputs, tier), figure_entries(page, outputs, tier)
+    if language and not language.startswith("en"):
+        shown = html_outputs(notebook, language)
+        tables = _as_shown_in(tables, table_entries(page, shown, tier))
+        figures = _as_shown_in(figures, figure_entries(page, shown, tier))
+    return glue_entries(page, markdown, glue_data) + tables + figures
 
 
 def has_outputs(notebook: dict) -> bool:
@@ -165,11 +202,13 @@ def cached_outputs(notebook: dict, cache_path: Path | None) -> dict:
     return json.loads(nbformat.writes(merged))
 
 
-def build(docs: list[tuple[str, str, Path]], executed: Path, cache_path: Path | None = None) -> dict:
+def build(docs: list[tuple[str, str, Path]], executed: Path, cache_path: Path | None = None,
+          language: str | None = None) -> dict:
     """The manifest for ``docs``: ``(docname, page path, source file)`` of each executed chapter.
 
     ``executed`` is the folder where myst-nb writes executed notebooks and their ``.glue.json``; ``cache_path`` is
-    Jupyter Book's execution cache, read for the outputs of chapters the build took from it.
+    Jupyter Book's execution cache, read for the outputs of chapters the build took from it. ``language`` is the
+    edition (``None``: English).
     """
     numbers = []
     for docname, page, source in docs:
@@ -181,7 +220,7 @@ def build(docs: list[tuple[str, str, Path]], executed: Path, cache_path: Path | 
         notebook = json.loads(ipynb.read_text(encoding="utf-8"))
         if not has_outputs(notebook):
             notebook = cached_outputs(notebook, cache_path)
-        numbers.extend(page_entries(page, source.read_text(encoding="utf-8"), notebook, glue_data))
+        numbers.extend(page_entries(page, source.read_text(encoding="utf-8"), notebook, glue_data, language))
     return {"format_version": FORMAT_VERSION, "tiers": list(TIERS), "numbers": numbers}
 
 

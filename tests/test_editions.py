@@ -1,0 +1,138 @@
+"""The Chinese edition (``_build/html/zh``): complete, in Chinese, linked to the English one, same numbers.
+
+Checks of the built site (``make book`` builds both editions); the browser checks of both editions are in
+``test_browser.py``.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import toc_documents
+from leftbehind.presentation.manifest import compare
+
+pytestmark = pytest.mark.site
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+#: what a reader sees that is not prose to translate: code, maths, citations and bibliography entries, the
+#: numbers manifest's keys, and the language switch (which names the other edition in its own language)
+NOT_PROSE = ("pre", "code", "script", "style", "math", ".math", "mjx-container", ".bibtex", "cite", ".citation",
+             "span.cite", "a.reference.internal > span.std-ref", "nav.lb-language-switch", "div.highlight",
+             "table.lb-numbers td:first-child", "dl.citation", "div.docutils.container[id^='id']",
+             ".cell_input", "a[href^='http']")
+#: the share of a page's visible words (a Chinese character counts as one, an English word as one) that may be
+#: English: names, abbreviations (NSSI, LBC, OR, CI), author names and untranslatable identifiers stay Latin
+MAX_ENGLISH_SHARE = 0.35
+
+
+def zh(site: Path) -> Path:
+    path = site / "zh"
+    if not (path / "book" / "index.html").exists():
+        pytest.fail(f"No Chinese edition at {path}: run `make book` (it builds both editions).")
+    return path
+
+
+def article(path: Path) -> BeautifulSoup:
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return soup.select_one("article.bd-article") or soup
+
+
+def visible_words(node) -> tuple[int, int]:
+    """(Chinese characters, English words) of the prose a reader sees in ``node``."""
+    for selector in NOT_PROSE:
+        for element in node.select(selector):
+            element.decompose()
+    text = node.get_text(" ")
+    return len(CJK.findall(text)), len(LATIN_WORD.findall(text))
+
+
+def test_every_page_has_a_chinese_edition(site):
+    missing = [doc for doc in toc_documents() if not (zh(site) / f"{doc}.html").exists()]
+    assert not missing
+
+
+@pytest.mark.parametrize("edition", ["en", "zh"])
+def test_every_page_links_to_the_same_page_in_the_other_edition(site, edition):
+    root = site if edition == "en" else zh(site)
+    other_root = zh(site) if edition == "en" else site
+    problems = []
+    for doc in toc_documents():
+        page = root / f"{doc}.html"
+        switch = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one(
+            "nav.lb-language-switch a[hreflang]")
+        if switch is None:
+            problems.append(f"{edition} {doc}: no language switch")
+            continue
+        target = (page.parent / switch["href"]).resolve()
+        if target != (other_root / f"{doc}.html").resolve():
+            problems.append(f"{edition} {doc}: the switch goes to {switch['href']}")
+    assert not problems, "\n".join(problems)
+
+
+def test_chinese_pages_say_they_are_chinese(site):
+    for doc in toc_documents():
+        soup = BeautifulSoup((zh(site) / f"{doc}.html").read_text(encoding="utf-8"), "html.parser")
+        assert soup.html.get("lang", "").lower().startswith("zh"), doc
+
+
+def test_no_output_was_left_in_english(site):
+    """Every table header and text cell, caption, figure text, alt text and glued phrase had a translation."""
+    path = zh(site) / "untranslated.json"
+    assert path.is_file(), "the Chinese build writes untranslated.json (book/_ext/editions.py)"
+    left = json.loads(path.read_text(encoding="utf-8"))
+    assert left == {}, ("output strings without a translation (run `make translations`, then translate them in "
+                        f"data/locales/zh_CN/outputs/): {json.dumps(left, ensure_ascii=False)[:2000]}")
+
+
+def test_chinese_pages_are_mostly_chinese(site):
+    too_english = []
+    for doc in toc_documents():
+        chinese, english = visible_words(article(zh(site) / f"{doc}.html"))
+        share = english / max(1, english + chinese)
+        if share > MAX_ENGLISH_SHARE:
+            too_english.append(f"{doc}: {share:.0%} English ({english} English words, {chinese} Chinese characters)")
+    assert not too_english, "\n".join(too_english)
+
+
+def test_the_english_edition_is_english(site):
+    for doc in toc_documents():
+        chinese, english = visible_words(article(site / f"{doc}.html"))
+        assert chinese <= 40, f"{doc}: {chinese} Chinese characters in the English edition"
+
+
+def test_both_editions_show_the_same_numbers(site):
+    english = json.loads((site / "numbers.json").read_text(encoding="utf-8"))
+    chinese = json.loads((zh(site) / "numbers.json").read_text(encoding="utf-8"))
+    assert len(chinese["numbers"]) == len(english["numbers"]) > 1000
+    differences = compare(english, chinese)
+    assert not differences, "\n".join(d.describe() for d in differences[:20])
+
+
+def test_chinese_figures_have_chinese_alt_text_and_their_own_image(site):
+    for doc in toc_documents():
+        english = article(site / f"{doc}.html").select("figure.lb-figure img")
+        chinese = article(zh(site) / f"{doc}.html").select("figure.lb-figure img")
+        assert len(english) == len(chinese), doc
+        for en_img, zh_img in zip(english, chinese):
+            assert CJK.search(zh_img["alt"]), f"{doc}: alt text not in Chinese: {zh_img['alt'][:80]}"
+            assert en_img["src"] != zh_img["src"], f"{doc}: the Chinese figure is the English image"
+
+
+def test_chinese_tables_number_like_the_english(site):
+    """Captions are numbered in the Chinese way ("表 12"), with the same numbers as the English edition."""
+    for doc in toc_documents():
+        en_numbers = [s.get_text() for s in article(site / f"{doc}.html").select("figure .caption-number")]
+        zh_numbers = [s.get_text() for s in article(zh(site) / f"{doc}.html").select("figure .caption-number")]
+        assert [re.sub(r"\D", "", n) for n in en_numbers] == [re.sub(r"\D", "", n) for n in zh_numbers], doc
+        assert all(n.startswith(("表", "图")) for n in zh_numbers), doc
+
+
+def test_chinese_search_index_has_chinese_words(site):
+    index = (zh(site) / "searchindex.js").read_text(encoding="utf-8")
+    terms = json.loads(index[index.index("(") + 1: index.rindex(")")])["terms"]
+    for word in ("留守", "求助", "应对"):
+        assert word in terms, f"the Chinese search index has no entry for {word}"
