@@ -17,6 +17,8 @@ EDITIONS ?= en zh
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# Notebooks write every table, figure and glued phrase for both editions (leftbehind.presentation.i18n)
+export LEFTBEHIND_EDITIONS := en zh_CN
 
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg

@@ -4,7 +4,9 @@ jupyter-cache keys a notebook only on its code cells, so a change in ``src/``,
 ``data/`` or ``uv.lock`` would be served stale.  This script compares
 :func:`leftbehind.core.cache.inputs_fingerprint` with the one recorded at the last
 build and deletes ``_build/.jupyter_cache`` when they differ, so that
-``make book`` re-executes.  (Heavy results cached by the package itself are
+``make book`` re-executes.  It deletes each edition's doctrees too: Sphinx decides what
+to re-read from the page sources, which have not changed, so without this it would keep
+the pages it read from the old outputs.  (Heavy results cached by the package itself are
 keyed by the same fingerprint and need no clearing.)
 """
 
@@ -17,6 +19,8 @@ from leftbehind.core.paths import repo_root
 
 CACHE = repo_root() / "_build" / ".jupyter_cache"
 STAMP = repo_root() / "_build" / ".inputs-hash"
+#: Sphinx's environment of each edition (scripts/build_edition.py)
+DOCTREES = [repo_root() / "_build" / ".doctrees", repo_root() / "_build" / ".doctrees-zh"]
 
 
 def main() -> None:
@@ -26,6 +30,8 @@ def main() -> None:
         if CACHE.exists():
             print("src/, data/ or uv.lock changed since the last build: clearing the execution cache")
             shutil.rmtree(CACHE)
+        for doctrees in DOCTREES:
+            shutil.rmtree(doctrees, ignore_errors=True)
         STAMP.parent.mkdir(parents=True, exist_ok=True)
         STAMP.write_text(current + "\n")
 

@@ -13,6 +13,7 @@ Each notebook runs in its own kernel, so running two at once (on a 2-core machin
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -22,6 +23,8 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
+# outputs are written for both editions of the book (leftbehind.presentation.i18n), as `make` asks
+os.environ.setdefault("LEFTBEHIND_EDITIONS", "en zh_CN")
 NOTEBOOKS = ROOT / "notebooks"
 
 

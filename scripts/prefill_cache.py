@@ -13,6 +13,7 @@ are the same; a notebook that fails here is simply left to the build, which fail
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -21,6 +22,8 @@ from jupyter_cache import get_cache
 from jupyter_cache.executors import load_executor
 
 ROOT = Path(__file__).resolve().parents[1]
+# outputs are written for both editions of the book (leftbehind.presentation.i18n), as `make` asks
+os.environ.setdefault("LEFTBEHIND_EDITIONS", "en zh_CN")
 CACHE = ROOT / "_build" / ".jupyter_cache"
 READER = {"type": "plugin", "name": "myst_nb_md"}  # the reader myst-nb registers for MyST notebooks
 #: the slowest chapters start first, so the pool's two lanes finish close together

@@ -6,7 +6,7 @@ from conftest import ROOT
 
 GLOSSARY = ROOT / "book" / "glossary.md"
 TERMS = [
-    "LBC", "NLBC", "NSSI", "OSI", "CSSMSS", "Problem-oriented coping", "Emotion-oriented coping", "Odds ratio",
+    "LBC", "NLBC", "NSSI", "OSI", "CSSMSS", "Help-seeking", "Coping style", "Problem-oriented coping", "Emotion-oriented coping", "Odds ratio",
     "Confidence interval", "Wilson interval", "Clopper–Pearson interval", "Events per variable", "Backward elimination",
     "Likelihood-ratio test", "Cluster sampling", "Synthetic cohort", "Granularity check", "Random-effects meta-analysis",
     "Cronbach's alpha", "Hukou",

@@ -12,6 +12,7 @@ from sphinx.util.docutils import docutils_namespace
 
 from conftest import ROOT
 from leftbehind.plots.figures import show_figure
+from leftbehind.presentation.i18n import choose_edition
 from leftbehind.presentation.tables import Table
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
@@ -40,8 +41,13 @@ def _build(tmp_path, body: str, strict: bool = True):
     return BeautifulSoup((tmp_path / "out" / "index.html").read_text(encoding="utf-8"), "html.parser")
 
 
+def _english(html: str) -> str:
+    """The English edition's part of a renderer's output (book/_ext/editions.py chooses it before numbering)."""
+    return choose_edition(html, "en")[0]
+
+
 def _raw(html: str) -> str:
-    return ".. raw:: html\n\n   " + html.replace("\n", " ") + "\n\n"
+    return ".. raw:: html\n\n   " + _english(html).replace("\n", " ") + "\n\n"
 
 
 def test_captioned_outputs_are_numbered_and_cited_by_name(tmp_path):
@@ -84,7 +90,7 @@ def test_only_captioned_renderer_outputs_are_taken(html):
 
 
 def test_parse_output_reads_kind_name_and_unescaped_caption():
-    html = Table(pd.DataFrame({"n": [1]}), "A & B", name="tbl-a-b")._repr_html_()
+    html = _english(Table(pd.DataFrame({"n": [1]}), "A & B", name="tbl-a-b")._repr_html_())
     figtype, name, caption, rest, caption_first = numbered_outputs.parse_output(html)
     assert (figtype, name, caption, caption_first) == ("table", "tbl-a-b", "A & B", True)
     assert "<figcaption>" not in rest and 'class="lb-table"' in rest

@@ -29,7 +29,7 @@ def test_facts_are_glued_in_the_order_they_were_added_whatever_their_kind():
     facts.add("c", "three", tier="published", source="a report")
     target, stored = page("{glue:text}`a` {glue:text}`b` {glue:text}`c`")
     facts.glue_onto(target)
-    assert [key for key, _, _ in stored] == ["a", "b", "c"]
+    assert [key for key, _, _ in stored] == ["a", "b", "c", "c__zh"]  # a phrase also gets its Chinese twin
     assert stored[1][1:] == (12, {"tier": "published", "page_tier": "derived", "source": "paper one"})
     assert stored[2][2]["source"] == "a report"
 

@@ -107,6 +107,9 @@ def test_translate_leaves_numbers_and_symbols_alone(fake_catalogue):
         assert translate(text, missing=missing) == text
     assert missing == []
     assert not needs_translation("p = 0.576")
+    assert not needs_translation("报告有 NSSI")  # already translated (a figure's text is translated once)
+    assert not needs_translation("lbc_share_pct") and not needs_translation("data/published/yong2023.csv")
+    assert needs_translation("Fantasy/denial")
     assert needs_translation("OR 2.14")
 
 
@@ -138,3 +141,9 @@ def test_edition_html_holds_both_editions_and_plain_jupyter_sees_english(fake_ca
 def test_choose_edition_passes_other_html_through():
     assert choose_edition("<p>plain</p>", "zh_CN") == ("<p>plain</p>", [])
     assert choose_edition("<p>plain</p>", None) == ("<p>plain</p>", [])
+
+
+def test_outside_the_book_outputs_are_english_only(fake_catalogue, monkeypatch):
+    """A downloaded chapter in plain Jupyter (no LEFTBEHIND_EDITIONS) writes English only: no font, no catalogue."""
+    monkeypatch.setenv("LEFTBEHIND_EDITIONS", "en")
+    assert edition_html(lambda tr: f"<p>{tr('Odds ratio')}</p>") == "<p>Odds ratio</p>"

@@ -118,10 +118,28 @@ def test_printed_glues_a_provenance_row_as_published():
     page = Page("demo", tier="derived", markdown="{glue:text}`lbc_n:,` {glue:text}`pct`", emit=emit)
     page.printed("lbc_n", published)
     page.printed("nssi_lbc_pct", published, glue_key="pct", as_text=True)
-    (key1, value1, meta1), (key2, value2, meta2) = stored
+    (key1, value1, meta1), (key2, value2, meta2) = stored  # a number glued as text needs no Chinese twin
     assert (key1, value1, type(value1)) == ("lbc_n", 6096, int)
     assert meta1["tier"] == "published" and meta1["source"] == source_of(published.loc["lbc_n"])
     assert (key2, value2) == ("pct", "4.6")
+
+
+def test_a_glued_phrase_gets_a_chinese_twin(monkeypatch):
+    from leftbehind.presentation import i18n
+
+    monkeypatch.setattr(i18n, "catalogue", lambda language="zh_CN": {"{0} of {1} claims agree": "{1} 项表述中 {0} 项一致"})
+    stored, emit = recorder()
+    page = Page("demo", tier="synthetic", markdown="{glue:text}`agree` {glue:text}`other` {glue:text}`n`", emit=emit)
+    page.glue("agree", "3 of 4 claims agree")
+    page.glue("other", "an untranslated phrase")
+    page.glue("n", 12)
+    records = {key: (value, meta) for key, value, meta in stored}
+    assert records["agree__zh"][0] == "4 项表述中 3 项一致"
+    assert "untranslated" not in records["agree__zh"][1]
+    assert records["other__zh"] == ("an untranslated phrase",
+                                    {"tier": "synthetic", "page_tier": "synthetic",
+                                     "untranslated": ["an untranslated phrase"]})
+    assert "n__zh" not in records  # numbers need no twin
 
 
 def test_source_of_uses_the_location_columns_present():

@@ -29,7 +29,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import ticker  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from leftbehind.presentation.i18n import TRANSLATED, Translator, edition_pair  # noqa: E402
+from leftbehind.presentation.i18n import TRANSLATED, Translator, bilingual, edition_pair  # noqa: E402
 from leftbehind.presentation.tables import check_name  # noqa: E402  (the one rule for names the prose can cite)
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -96,7 +96,8 @@ def apply_style() -> None:
     """Set the book's matplotlib defaults (palette, sizes, deterministic output) and its table renderer."""
     from leftbehind.presentation.tables import install
 
-    require_cjk_font()
+    if bilingual():
+        require_cjk_font()
 
     install()  # every data frame a chapter displays goes through leftbehind.presentation.tables.to_html
     plt.rcParams.update(
@@ -259,7 +260,10 @@ class AccessibleFigure:
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
         self.png = _compact_png(buffer.getvalue())
-        self._translate(fig)
+        self.png_translated = None
+        if bilingual():
+            require_cjk_font()
+            self._translate(fig)
         plt.close(fig)
         from PIL import Image
 
@@ -276,6 +280,12 @@ class AccessibleFigure:
         import warnings
 
         translator = Translator(TRANSLATED)
+        # tick labels are redrawn from the axis formatter at every draw, so they are translated there
+        for ax in fig.get_axes():
+            for axis in (ax.xaxis, ax.yaxis):
+                for getter, setter in ((axis.get_major_formatter, axis.set_major_formatter),
+                                       (axis.get_minor_formatter, axis.set_minor_formatter)):
+                    setter(_TranslatedFormatter(getter(), translator))
         for text in visible_texts(fig):
             original = text.get_text()
             lines = original.count("\n") + 1
@@ -313,12 +323,42 @@ class AccessibleFigure:
 
     def _repr_html_(self) -> str:
         """Both editions' HTML (:func:`leftbehind.presentation.i18n.edition_pair`); plain Jupyter shows English."""
+        if self.png_translated is None:
+            return self._html(self.png, self.alt, self.caption)
         return edition_pair(self._html(self.png, self.alt, self.caption),
                             self._html(self.png_translated, self.alt_translated, self.caption_translated),
                             self.untranslated)
 
     def __repr__(self) -> str:
         return f"Figure: {self.alt}"
+
+
+class _TranslatedFormatter(ticker.Formatter):
+    """Wrap an axis formatter so that the tick labels it writes are translated (numbers pass unchanged)."""
+
+    def __init__(self, inner, translate):
+        self.inner = inner
+        self.translate = translate
+
+    def set_axis(self, axis):
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs):
+        self.inner.set_locs(locs)
+
+    def __call__(self, x, pos=None):
+        text = self.inner(x, pos)
+        lines = text.count("\n") + 1
+        translated = self.translate(" ".join(text.split()))
+        return text if translated == " ".join(text.split()) else rewrap(translated, lines)
+
+    def format_ticks(self, values):
+        self.set_locs(values)
+        return [self(value, i) for i, value in enumerate(values)]
+
+    def get_offset(self):
+        return self.inner.get_offset()
 
 
 def rewrap(text: str, lines: int) -> str:

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from leftbehind.core.paths import repo_root
+from leftbehind.presentation.i18n import bilingual, needs_translation
 
 TIERS = ("published", "synthetic", "derived")
 #: a glued phrase's Chinese twin is stored under ``<key>__zh``
@@ -165,8 +166,10 @@ class Page:
         self.formats = shown_formats(source) if source is not None else None
         self.glued: dict[str, object] = {}
         self._emit = emit
+        from leftbehind.presentation.i18n import set_page
         from leftbehind.presentation.tables import install
 
+        set_page(name)  # the Chinese edition reads this page's own outputs catalogue first
         install()  # the chapter's tables go through the book's one table renderer
 
     def glue(self, key: str, value, *, tier: str | None = None, source: str | None = None):
@@ -191,7 +194,7 @@ class Page:
         if source:
             metadata["source"] = source
         self._emit(key, stored, metadata)
-        if isinstance(stored, str):
+        if isinstance(stored, str) and needs_translation(stored) and bilingual():
             self._emit_translation(key, stored, metadata)
         self.glued[key] = stored
         return stored

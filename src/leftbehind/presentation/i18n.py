@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -35,15 +36,25 @@ from leftbehind.core.paths import repo_root
 #: the editions the book is built in: Sphinx language code → HTML ``lang``
 EDITIONS = {"en": "en", "zh_CN": "zh-CN"}
 TRANSLATED = "zh_CN"
+#: the environment variable naming the editions outputs are written for (the Makefile sets "en zh_CN");
+#: unset, as in a downloaded chapter run in plain Jupyter, outputs are English only
+EDITIONS_VARIABLE = "LEFTBEHIND_EDITIONS"
+
+
+def bilingual() -> bool:
+    """Whether outputs are written for the Chinese edition too (``LEFTBEHIND_EDITIONS`` names zh_CN)."""
+    return TRANSLATED in os.environ.get(EDITIONS_VARIABLE, "en").split()
 
 #: a MyST role with its content: ``{glue:text}`key:.1f```, ``{numref}`tbl-x```, ``{term}`LBC```
 ROLE = re.compile(r"\{(?P<name>[a-z]+(?::[a-z]*)?)\}`(?P<content>[^`]*)`")
 #: a Markdown link target
 LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
 #: a number as the reader sees it (not a digit inside a word such as ``CR2`` or ``t5a``)
-NUMBER = re.compile(r"(?<![\w.])[-−+]?\d[\d,]*(?:\.\d+)?(?![\w])")
+#: (a comma after a number is punctuation, not part of it: "Table 2, rebuilt"; "16,866" is one number)
+NUMBER = re.compile(r"(?<![\w.])[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w])")
 PLACEHOLDER = re.compile(r"\{(\d+)\}")
 LATIN = re.compile(r"[A-Za-z]")
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _role_key(name: str, content: str) -> tuple[str, str]:
@@ -118,19 +129,48 @@ def fill(translated: str, found: list[str]) -> str:
 
 
 @lru_cache(maxsize=4)
-def catalogue(language: str = TRANSLATED) -> dict[str, str]:
-    """msgid → msgstr of the outputs catalogue (translated, non-fuzzy entries only), plus the vocabulary."""
+def page_catalogues(language: str = TRANSLATED) -> dict[str, dict[str, str]]:
+    """Page name → msgid → msgstr of each outputs catalogue (translated, non-fuzzy entries only)."""
     from babel.messages.pofile import read_po
 
+    pages: dict[str, dict[str, str]] = {}
+    for path in outputs_catalogues(language):
+        with path.open("rb") as handle:
+            pages[path.stem] = {message.id: message.string for message in read_po(handle)
+                                if message.id and isinstance(message.id, str) and message.string
+                                and not message.fuzzy}
+    return pages
+
+
+@lru_cache(maxsize=4)
+def catalogue(language: str = TRANSLATED) -> dict[str, str]:
+    """msgid → msgstr over every page's outputs catalogue (the first page in name order wins), plus the
+    vocabulary's labels."""
     from leftbehind.presentation.vocabulary import translated_labels
 
     entries = dict(translated_labels(language))
-    for path in outputs_catalogues(language):
-        with path.open("rb") as handle:
-            for message in read_po(handle):
-                if message.id and isinstance(message.id, str) and message.string and not message.fuzzy:
-                    entries.setdefault(message.id, message.string)
+    for page in sorted(page_catalogues(language)):
+        for msgid, msgstr in page_catalogues(language)[page].items():
+            entries.setdefault(msgid, msgstr)
     return entries
+
+
+#: the chapter whose outputs are being written (set by leftbehind.presentation.glue.Page): its own catalogue is
+#: read first, so the same English word may be worded for the page it appears on
+_current_page: str | None = None
+
+
+def set_page(name: str | None) -> None:
+    global _current_page
+    _current_page = name
+
+
+def _lookup(key: str, language: str) -> str | None:
+    if _current_page is not None:
+        own = page_catalogues(language).get(_current_page, {})
+        if key in own:
+            return own[key]
+    return catalogue(language).get(key)
 
 
 #: statistical symbols that read the same in both editions (``p < 0.001``, ``n = 120``, ``d = 0.21``)
@@ -138,14 +178,14 @@ SYMBOL = re.compile(r"(?<![A-Za-z])[pndtzrkF](?![A-Za-z])")
 
 
 #: an identifier shown as it is in both editions: a provenance key, a column name, a file path, a command option
-IDENTIFIER = re.compile(r"(?=\S*[_/])[\w./:\-\[\]=*]+|--[\w-]+|\w+\.(?:csv|json|xlsx|yml|yaml|md|py|txt)")
+IDENTIFIER = re.compile(r"(?=\S*_)[\w./:\-\[\]=*]+|[\w.-]+(?:/[\w.-]+)+/?|--[\w-]+|[\w-]+\.(?:csv|json|xlsx|yml|yaml|md|py|txt)")
 
 
 def needs_translation(text: str) -> bool:
     """Whether ``text`` has words in it: a number, a symbol such as ``p``, a dash or an identifier
     (``lbc_share_pct``, ``data/published/x.csv``) reads the same in both editions."""
     stripped = text.strip()
-    if IDENTIFIER.fullmatch(stripped):
+    if IDENTIFIER.fullmatch(stripped) or CJK.search(stripped):  # an identifier, or already in Chinese
         return False
     return bool(LATIN.search(SYMBOL.sub(" ", stripped)))
 
@@ -154,14 +194,15 @@ def translate(text: str, language: str = TRANSLATED, missing: list[str] | None =
     """``text`` in ``language``; the English text (recorded in ``missing``) when the catalogue has no entry."""
     if language == "en" or not needs_translation(text):
         return text
-    entries = catalogue(language)
     stripped = text.strip()
-    if stripped in entries:
-        return text.replace(stripped, entries[stripped])
+    exact = _lookup(stripped, language)
+    if exact is not None:
+        return text.replace(stripped, exact)
     key, found = template(stripped)
-    if key in entries:
+    translated = _lookup(key, language)
+    if translated is not None:
         try:
-            return text.replace(stripped, fill(entries[key], found))
+            return text.replace(stripped, fill(translated, found))
         except (IndexError, ValueError):
             pass
     if missing is not None and key not in missing:
@@ -197,6 +238,8 @@ def edition_html(render: Callable[[Callable[[str], str]], str]) -> str:
     ``data-untranslated`` attribute, so the build can report them.
     """
     english = render(lambda text: text)
+    if not bilingual():
+        return english
     translator = Translator(TRANSLATED)
     chinese = render(translator)
     return edition_pair(english, chinese, translator.missing)
