@@ -178,7 +178,8 @@ SYMBOL = re.compile(r"(?<![A-Za-z])[pndtzrkF](?![A-Za-z])")
 
 
 #: an identifier shown as it is in both editions: a provenance key, a column name, a file path, a command option
-IDENTIFIER = re.compile(r"(?=\S*_)[\w./:\-\[\]=*]+|[\w.-]+(?:/[\w.-]+)+/?|--[\w-]+|[\w-]+\.(?:csv|json|xlsx|yml|yaml|md|py|txt)")
+IDENTIFIER = re.compile(r"(?=\S*_)[\w./:\-\[\]=*]+|(?:[\w.-]+/)+(?:[\w-]+\.\w+)?|--[\w-]+"
+                        r"|[\w-]+\.(?:csv|json|xlsx|yml|yaml|md|py|txt)")
 
 
 def needs_translation(text: str) -> bool:
