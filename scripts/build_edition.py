@@ -38,6 +38,9 @@ EDITIONS = {
             # a paragraph whose English changed since it was translated is marked "untranslated" in the HTML,
             # so tests/test_editions.py finds it in the built page
             "translation_progress_classes": True,
+            # myst-nb's buttons that fold a code cell
+            "nb_code_prompt_show": "显示代码",
+            "nb_code_prompt_hide": "隐藏代码",
         },
     },
     "gettext": {

@@ -111,6 +111,30 @@ def _adopt_translated_nodes(app, doctree) -> None:
             node._document = doctree
 
 
+#: the header of myst-nb's execution-statistics table ({nb-exec-table}), which it writes in English
+EXEC_TABLE_HEADER = ["Document", "Modified", "Method", "Run Time (s)", "Status"]
+
+
+def _translate_exec_table(app, doctree, docname) -> None:
+    """The Chinese edition's words for myst-nb's execution table (its header and its method column)."""
+    if not is_translated(app.config):
+        return
+    from leftbehind.presentation.i18n import Translator
+
+    translator = Translator(str(app.config.language))
+    for table in doctree.findall(nodes.table):
+        header = [entry.astext().strip() for entry in table.findall(nodes.entry)][: len(EXEC_TABLE_HEADER)]
+        if header != EXEC_TABLE_HEADER:
+            continue
+        cells = list(table.findall(nodes.thead))[0].findall(nodes.Text) if list(table.findall(nodes.thead)) else []
+        methods = [row.children[2] for row in table.findall(nodes.row) if len(row.children) > 2]
+        for text in [*cells, *(t for entry in methods for t in entry.findall(nodes.Text))]:
+            translated = translator(str(text))
+            if translated != str(text):
+                text.parent.replace(text, nodes.Text(translated))
+    _record(app.env, docname, translator.missing)
+
+
 def _switch_html(app, pagename: str) -> str:
     depth = pagename.count("/")
     if is_translated(app.config):
@@ -153,6 +177,7 @@ def setup(app):
     app.add_transform(ChooseEditionOutputs)
     app.add_role_to_domain("glue", "text", EditionPasteTextRole(), override=True)
     app.connect("doctree-read", _adopt_translated_nodes)
+    app.connect("doctree-resolved", _translate_exec_table)
     app.connect("html-page-context", _add_switch)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)

@@ -22,7 +22,11 @@ from pathlib import Path
 from leftbehind.presentation.glue import METADATA_KEY, ROLE, TIERS
 
 FORMAT_VERSION = 1
-NUMBER = re.compile(r"(?<![\w])[-−]?\d[\d,]*(?:\.\d+)?(?![\w])")
+#: a number in an alt text (a comma after a number is punctuation: "n = 2,439, 944 events")
+#: (the boundaries are ASCII: in Chinese a number sits directly against a character, as in 自2025年起)
+#: (an ordinal's suffix is not a word: "the 2.5th percentile" shows 2.5)
+NUMBER = re.compile(r"(?<![A-Za-z0-9_.])[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+                    r"(?!\.\d)(?=(?:st|nd|rd|th)?(?![A-Za-z0-9_]))")
 HAS_DIGIT = re.compile(r"\d")
 
 
@@ -141,7 +145,8 @@ def html_outputs(notebook: dict, language: str | None = None) -> list[str]:
 def _as_shown_in(english: list[dict], translated: list[dict]) -> list[dict]:
     """The English entries of one kind with the values the translated edition shows.
 
-    Tables: cell by cell in page order (a translation changes a table's words, never which cells hold numbers).
+    Tables: cell by cell in page order (a translation changes a table's words, never which cells hold numbers, nor
+    the numbers in them, though it may reorder them: "8 of 9" is "9 项中的 8 项").
     Figures: a translated alt text may order its numbers differently, so per figure the numbers are matched as a
     multiset.  Where the editions disagree the translated entries are returned as they are, so a comparison of
     the two manifests shows the difference.
@@ -157,7 +162,8 @@ def _as_shown_in(english: list[dict], translated: list[dict]) -> list[dict]:
     for name in list(ours) + [n for n in theirs if n not in ours]:
         a, b = ours.get(name, []), theirs.get(name, [])
         same = len(a) == len(b) and (
-            [e["shown"] for e in a] == [e["shown"] for e in b] if a and a[0]["kind"] == "table"
+            [sorted(NUMBER.findall(e["shown"])) for e in a] == [sorted(NUMBER.findall(e["shown"])) for e in b]
+            if a and a[0]["kind"] == "table"
             else sorted(e["shown"] for e in a) == sorted(e["shown"] for e in b))
         if same and a and a[0]["kind"] == "table":
             result.extend({**e, "shown": t["shown"]} for e, t in zip(a, b))
