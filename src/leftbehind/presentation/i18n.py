@@ -53,6 +53,10 @@ LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
 #: (a comma after a number is punctuation, not part of it: "Table 2, rebuilt"; "16,866" is one number)
 NUMBER = re.compile(r"(?<![\w.])[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w])")
 PLACEHOLDER = re.compile(r"\{(\d+)\}")
+#: a number as a reader sees it in either edition: ASCII boundaries (in Chinese a number sits directly against a
+#: character, as in 自2025年起) and an ordinal's suffix allowed ("the 2.5th percentile" shows 2.5)
+SHOWN_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+                          r"(?!\.\d)(?=(?:st|nd|rd|th)?(?![A-Za-z0-9_]))")
 LATIN = re.compile(r"[A-Za-z]")
 CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -77,7 +81,8 @@ def _outside_roles(text: str) -> str:
 
 def numbers(text: str) -> list[str]:
     """The numbers a reader sees in ``text``, outside roles and link targets, thousands separators removed."""
-    return [n.replace(",", "").replace("−", "-").lstrip("+") for n in NUMBER.findall(_outside_roles(text))]
+    text = PLACEHOLDER.sub(" ", _outside_roles(text))
+    return [n.replace(",", "").replace("−", "-").lstrip("+") for n in SHOWN_NUMBER.findall(text)]
 
 
 def message_problems(msgid: str, msgstr: str) -> list[str]:
@@ -96,6 +101,9 @@ def message_problems(msgid: str, msgstr: str) -> list[str]:
     typed = sorted(set(numbers(msgstr)) - set(numbers(msgid)))
     if typed:
         problems.append(f"numbers not in the English text: {typed}")
+    dropped = sorted(set(numbers(msgid)) - set(numbers(msgstr)))
+    if dropped:
+        problems.append(f"numbers of the English text missing from the translation: {dropped}")
     return problems
 
 

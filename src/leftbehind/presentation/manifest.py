@@ -20,13 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leftbehind.presentation.glue import METADATA_KEY, ROLE, TIERS
+from leftbehind.presentation.i18n import SHOWN_NUMBER
 
 FORMAT_VERSION = 1
-#: a number in an alt text (a comma after a number is punctuation: "n = 2,439, 944 events")
-#: (the boundaries are ASCII: in Chinese a number sits directly against a character, as in 自2025年起)
-#: (an ordinal's suffix is not a word: "the 2.5th percentile" shows 2.5)
-NUMBER = re.compile(r"(?<![A-Za-z0-9_.])[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-                    r"(?!\.\d)(?=(?:st|nd|rd|th)?(?![A-Za-z0-9_]))")
+#: a number in an alt text or a table cell, in either edition (one definition: leftbehind.presentation.i18n)
+NUMBER = SHOWN_NUMBER
 HAS_DIGIT = re.compile(r"\d")
 
 
