@@ -127,7 +127,8 @@ def _translate_exec_table(app, doctree, docname) -> None:
         if header != EXEC_TABLE_HEADER:
             continue
         cells = list(table.findall(nodes.thead))[0].findall(nodes.Text) if list(table.findall(nodes.thead)) else []
-        methods = [row.children[2] for row in table.findall(nodes.row) if len(row.children) > 2]
+        body = list(table.findall(nodes.tbody))
+        methods = [row.children[2] for row in (body[0].findall(nodes.row) if body else []) if len(row.children) > 2]
         for text in [*cells, *(t for entry in methods for t in entry.findall(nodes.Text))]:
             translated = translator(str(text))
             if translated != str(text):
