@@ -35,6 +35,9 @@ EDITIONS = {
             "gettext_compact": False,
             "numfig_format": {"table": "表 %s", "figure": "图 %s"},
             "html_search_language": "zh",
+            # jieba splits Chinese text into words for the search index; these terms stay whole words
+            # (留守儿童 is found as 留守儿童 as well as 留守 and 儿童)
+            "html_search_options": {"dict": str(LOCALES / "zh_CN" / "search_terms.txt")},
             # a paragraph whose English changed since it was translated is marked "untranslated" in the HTML,
             # so tests/test_editions.py finds it in the built page
             "translation_progress_classes": True,

@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from conftest import toc_documents
 
@@ -18,6 +19,8 @@ PAGES = DOCS + [f"zh/{doc}" for doc in DOCS]
 #: How long a page may take to load on a busy machine (the other test worker takes full-page screenshots beside
 #: this one). A guard against hanging, not a speed check: a fresh-clone run once needed more than 30 s here.
 LOAD_TIMEOUT_MS = 120_000
+#: how long to wait for the network to fall quiet after "load" before scanning the page anyway
+IDLE_TIMEOUT_MS = 20_000
 
 
 def is_loopback(url: str) -> bool:
@@ -60,7 +63,10 @@ def test_page_loads_cleanly_privately_and_accessibly(context, served_site, doc):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     before = len(context.outside)
     response = page.goto(f"{served_site}/{doc}.html", wait_until="load", timeout=LOAD_TIMEOUT_MS)
-    page.wait_for_load_state("networkidle", timeout=LOAD_TIMEOUT_MS)
+    try:  # late requests (fonts, the search index) are still recorded and checked below
+        page.wait_for_load_state("networkidle", timeout=IDLE_TIMEOUT_MS)
+    except PlaywrightTimeoutError:
+        pass  # on a busy 2-core machine the other worker's screenshots can delay "idle" past any fixed limit
     assert response.ok
     unexpected = [e for e in errors if not any(allowed in e for allowed in CONSOLE_ALLOW)]
     assert not unexpected, f"console errors: {unexpected}"
@@ -114,14 +120,15 @@ def _shot_name(doc: str, label: str) -> Path:
     return SCREENSHOTS / f"{doc.replace('/', '__')}-{label}.png"
 
 
+@pytest.mark.parametrize("edition", ["en", "zh"])
 @pytest.mark.parametrize("label", list(WIDTHS))
-def test_every_page_reads_without_sideways_scrolling_and_with_legible_figures(browser, served_site, label):
+def test_every_page_reads_without_sideways_scrolling_and_with_legible_figures(browser, served_site, label, edition):
     """At 390 px and 1280 px: no page-level horizontal scroll, every figure's text >= 9 CSS px, tel: links where
     crisis numbers appear. Saves a full-page screenshot of every page in _build/screenshots/."""
     width, height = WIDTHS[label]
     ctx = _new_context(browser, width, height)
     problems = []
-    for doc in PAGES:
+    for doc in (DOCS if edition == "en" else [f"zh/{d}" for d in DOCS]):
         page = ctx.new_page()
         page.goto(f"{served_site}/{doc}.html", wait_until="networkidle", timeout=LOAD_TIMEOUT_MS)
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
@@ -151,7 +158,7 @@ def test_chinese_search_finds_chinese_words(context, served_site):
     """The Chinese edition's search splits Chinese text into words (jieba), so a Chinese term finds its pages."""
     page = context.new_page()
     page.goto(f"{served_site}/zh/search.html?q=留守儿童", wait_until="networkidle", timeout=LOAD_TIMEOUT_MS)
-    page.wait_for_selector("#search-results ul.search li", timeout=15000)
+    page.wait_for_selector("#search-results p.search-summary", timeout=30000)  # written when the search ends
     hrefs = [a.get_attribute("href") or "" for a in page.locator("#search-results ul.search li a").all()]
     page.close()
     assert any("study_at_a_glance" in href for href in hrefs), hrefs
