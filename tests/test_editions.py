@@ -91,6 +91,24 @@ def test_no_output_was_left_in_english(site):
                         f"data/locales/zh_CN/outputs/): {json.dumps(left, ensure_ascii=False)[:2000]}")
 
 
+def test_no_paragraph_is_waiting_for_a_new_translation(site):
+    """A message whose English changed since it was translated (or was never translated) is marked by Sphinx
+    (``translation_progress_classes``): run `make translations` and translate it."""
+    left = []
+    for doc in toc_documents():
+        for element in article(zh(site) / f"{doc}.html").select(".untranslated"):
+            left.append(f"{doc}: {element.get_text(' ')[:80]!r}")
+    assert not left, "\n".join(left[:30])
+
+
+def test_the_sidebar_names_the_parts_of_the_book_in_chinese(site):
+    soup = BeautifulSoup((zh(site) / "book" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    captions = [c.get_text(" ").strip() for c in soup.select("nav.bd-links p.caption, .bd-sidebar p.caption")]
+    assert captions, "no part captions in the sidebar"
+    english = [c for c in captions if not CJK.search(c)]
+    assert not english, f"part captions still in English: {english}"
+
+
 def test_chinese_pages_are_mostly_chinese(site):
     too_english = []
     for doc in toc_documents():

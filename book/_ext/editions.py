@@ -136,6 +136,35 @@ def _translate_exec_table(app, doctree, docname) -> None:
     _record(app.env, docname, translator.missing)
 
 
+def _translate_toctree_captions(app, doctree) -> None:
+    """Part captions from ``_toc.yml`` in the Chinese edition.
+
+    sphinx-external-toc inserts the toctrees after Sphinx has translated the page, so their captions (the parts of
+    the book in the sidebar) would stay English; they are in the root page's catalogue, read here the way Sphinx's
+    own Locale transform reads it.
+    """
+    if not is_translated(app.config):
+        return
+    from sphinx import addnodes
+    from sphinx.locale import init as init_locale
+    from sphinx.util.i18n import docname_to_domain
+
+    toctrees = [node for node in doctree.findall(addnodes.toctree) if node.get("caption")]
+    if not toctrees:
+        return
+    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
+    dirs = [str(Path(app.srcdir, directory)) for directory in app.config.locale_dirs]
+    catalog, has_catalog = init_locale(dirs, app.config.language, domain)
+    if not has_catalog:
+        return
+    for node in toctrees:
+        translated = catalog.gettext(node["caption"])
+        if translated and translated != node["caption"]:
+            node["caption"] = translated
+        elif translated == node["caption"]:
+            _record(app.env, app.env.docname, [node["caption"]])
+
+
 def _switch_html(app, pagename: str) -> str:
     depth = pagename.count("/")
     if is_translated(app.config):
@@ -178,9 +207,10 @@ def setup(app):
     app.add_transform(ChooseEditionOutputs)
     app.add_role_to_domain("glue", "text", EditionPasteTextRole(), override=True)
     app.connect("doctree-read", _adopt_translated_nodes)
+    app.connect("doctree-read", _translate_toctree_captions)
     app.connect("doctree-resolved", _translate_exec_table)
     app.connect("html-page-context", _add_switch)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("build-finished", _write_untranslated)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
