@@ -71,6 +71,8 @@ TIER_LABELS = {
 #: the font the Chinese edition's figures are drawn with (Debian: fonts-noto-cjk; `make fonts` installs it);
 #: Latin text keeps DejaVu Sans, so the English figures look as they did
 CJK_FONT = "Noto Sans CJK SC"
+#: Latin text in DejaVu Sans, anything DejaVu lacks from the CJK font (matplotlib's font fallback)
+CJK_FAMILY = ["DejaVu Sans", CJK_FONT]
 
 
 class MissingFontError(RuntimeError):
@@ -118,7 +120,7 @@ def apply_style() -> None:
             "axes.spines.right": False,
             "svg.hashsalt": "leftbehind",
             # DejaVu Sans for Latin text, the CJK font for any character DejaVu lacks (matplotlib's font fallback)
-            "font.family": ["DejaVu Sans", CJK_FONT],
+            "font.family": CJK_FAMILY,
         }
     )
 
@@ -292,8 +294,12 @@ class AccessibleFigure:
             translated = translator(" ".join(original.split()))
             if translated != " ".join(original.split()):
                 text.set_text(rewrap(translated, lines))
+        # every text may now hold Chinese: draw it with the CJK font as fallback, whatever style the figure had
+        # (texts created during the draw, such as new tick labels, take the family from the rc context)
+        for text in fig.findobj(Text):
+            text.set_fontfamily(CJK_FAMILY)
         buffer = io.BytesIO()
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught, matplotlib.rc_context({"font.family": CJK_FAMILY}):
             warnings.simplefilter("always")
             fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
         glyphs = sorted({str(w.message) for w in caught if "Glyph" in str(w.message)})
