@@ -62,6 +62,7 @@ ZH_THEME = {
     "extra_footer": "代码采用 MIT 许可；文字采用 CC BY 4.0 许可。本网站不从其他主机加载任何内容。\n",
 }
 ZH_TITLE = "Left Behind：留守儿童的非自杀性自伤、求助与应对"
+ZH_AUTHOR = "Left Behind 作者团队"
 #: what `jupyter-book build` itself passes to Sphinx
 #: (``-n``: nitpicky, as the Makefile's JB_FLAGS asked of `jupyter-book build`)
 JB_OVERRIDES = {"external_toc_path": str(ROOT / "_toc.yml"), "latex_individualpages": False, "nitpicky": True}
@@ -76,6 +77,7 @@ def overrides(edition: str) -> dict:
                                     sourcedir=ROOT, use_external_toc=True)
         config["html_theme_options"] = {**final["html_theme_options"], **ZH_THEME}
         config["html_title"] = ZH_TITLE
+        config["author"] = ZH_AUTHOR
     return config
 
 
