@@ -9,6 +9,7 @@ from statsmodels.discrete.discrete_model import Logit
 from fake_analysis import make_fake_analysis
 from leftbehind.stats.fast_logit import (
     ConvergenceError,
+    chord_start,
     fit_logit,
     fit_logit_weights,
     fit_without_blocks,
@@ -87,7 +88,7 @@ def test_separation_is_reported():
     assert not converged.any()
 
 
-# --- Tests that would notice (issue 14, item 8): settle_above, step halving, each ConvergenceError, small helpers ---
+# --- Tests that would notice (issue 14, item 8): step halving, each ConvergenceError, small helpers ---
 
 import leftbehind.stats.fast_logit as fast_logit  # noqa: E402
 from scipy.special import expit as scipy_expit  # noqa: E402
@@ -166,28 +167,6 @@ def test_each_convergence_failure_says_why(small):
     # the same loose tolerance on a well-behaved problem converges (the flag is about divergence only)
     params, _, converged = fit_logit_weights(x, y, np.ones((1, len(y))), tol=1.5)
     assert converged.all()
-
-
-def test_settle_above_stops_only_models_certainly_above(small):
-    x, y = small
-    current = fit_logit(x, y)
-    exact = [fit_logit(x[:, [0, 2]], y).llf, fit_logit(x[:, [0, 1]], y).llf]
-    llf, params = fit_without_blocks(x, y, None, current, [[1], [2]])
-    np.testing.assert_allclose(llf, exact, atol=1e-9)
-    settled, params_settled = fit_without_blocks(x, y, None, current, [[1], [2]], settle_above=10.0)
-    lr_exact = 2 * (current.llf - np.array(exact))
-    assert lr_exact[0] > 100 and lr_exact[1] < 10
-    # the strong predictor stops early: its llf is below the maximum, yet its LR is still certainly above 10
-    assert settled[0] < exact[0] - 1e-3
-    assert 2 * (current.llf - settled[0]) > 10.0
-    assert settled[0] == pytest.approx(loglike(x, y, params_settled[:, 0]), abs=1e-9)
-    # the noise column is far below the threshold and is fitted exactly
-    assert settled[1] == pytest.approx(exact[1], abs=1e-9)
-    np.testing.assert_allclose(params_settled[:, 1], params[:, 1], atol=1e-8)
-    assert params_settled[1, 0] == 0 and params_settled[2, 1] == 0
-    # a threshold above the strong LR settles nothing
-    unsettled, _ = fit_without_blocks(x, y, None, current, [[1], [2]], settle_above=lr_exact[0] + 50)
-    np.testing.assert_allclose(unsettled, exact, atol=1e-9)
 
 
 def test_stalled_chord_iterations_finish_with_newton(small):
@@ -308,18 +287,6 @@ def test_iterations_are_counted_from_one(small, monkeypatch):
     assert fit_logit(x, y, maxiter=fit.iterations).iterations == fit.iterations
 
 
-def test_models_just_below_the_threshold_are_fitted_exactly(small):
-    # settle_above only stops models whose LR is certainly above it: a threshold a little above the exact LR
-    # must not stop the strong predictor's reduced model early
-    x, y = small
-    current = fit_logit(x, y)
-    exact = fit_logit(x[:, [0, 2]], y).llf
-    lr = 2 * (current.llf - exact)
-    for above in (0.01, 0.5, 2.0):
-        llf, _ = fit_without_blocks(x, y, None, current, [[1]], settle_above=lr + above)
-        assert llf[0] == pytest.approx(exact, abs=1e-9)
-
-
 def test_single_threaded_blas_lets_exceptions_through():
     with pytest.raises(ZeroDivisionError):
         with single_threaded_blas():
@@ -366,26 +333,16 @@ def _conditional_start(current, keep, drop):
     return start
 
 
-def test_settle_above_applies_the_documented_certainty_rule(small):
-    # the docstring's rule, computed here from its definition at the reduced model's start: a model stops once
-    # LR(iterate) - 4 * g'H^-1 g > settle_above.  Just below that value the strong predictor's reduced model stops at
-    # its start (the conditional estimate); just above it, it does not.
+def test_chord_start_is_the_conditional_estimate_with_each_kept_blocks_inverse(small):
     x, y = small
     current = fit_logit(x, y)
-    keep, drop = [0, 2], [1]
-    start = _conditional_start(current, keep, drop)
-    p = 1 / (1 + np.exp(-(x @ start)))
-    gradient = x[:, keep].T @ (y - p)
-    decrement = gradient @ np.linalg.solve(current.information[np.ix_(keep, keep)], gradient)
-    lr_start = 2 * (current.llf - loglike(x, y, start))
-    rule = lr_start - 4 * decrement
-    assert 100 < rule < lr_start
-    llf, params = fit_without_blocks(x, y, None, current, [drop], settle_above=rule - 0.01)
-    np.testing.assert_allclose(params[:, 0], start, atol=1e-12)  # stopped at the conditional estimate
-    assert 2 * (current.llf - llf[0]) == pytest.approx(lr_start, rel=1e-12)
-    llf, params = fit_without_blocks(x, y, None, current, [drop], settle_above=rule + 0.01)
-    assert np.max(np.abs(params[:, 0] - start)) > 1e-3  # not certain yet at the start: it iterated on
-    assert 2 * (current.llf - llf[0]) > rule + 0.01
+    kept, solvers, beta = chord_start(current, [[1], [2], [1, 2]])
+    assert kept.tolist() == [[True, False, True], [True, True, False], [True, False, False]]
+    for j, (keep, drop) in enumerate((([0, 2], [1]), ([0, 1], [2]), ([0], [1, 2]))):
+        np.testing.assert_allclose(beta[:, j], _conditional_start(current, keep, drop), atol=1e-12)
+        block = np.linalg.inv(current.information[np.ix_(keep, keep)])
+        np.testing.assert_allclose(solvers[j][np.ix_(keep, keep)], block, rtol=1e-10)
+        assert not solvers[j][drop].any() and not solvers[j][:, drop].any()
 
 
 def test_symmetric_coefficient_at_zero_does_not_stop_the_others():
@@ -416,3 +373,34 @@ def test_single_threaded_blas_does_nothing_where_openblas_is_not_found(monkeypat
         inside = _openblas_threads()
     assert isinstance(ctx, single_threaded_blas)
     assert inside == before and _openblas_threads() == before
+
+
+def test_chord_fit_from_the_full_sample_is_the_same_fit_on_resamples(problem, monkeypatch):
+    x, y, _ = problem
+    full = fit_logit(x, y)
+    rng = np.random.default_rng(3)
+    calls = []
+    monkeypatch.setattr(fast_logit, "fit_logit", lambda *a, **k: calls.append(1) or fit_logit(*a, **k))
+    for _ in range(3):
+        w = np.bincount(rng.integers(0, len(y), len(y)), minlength=len(y)).astype(float)
+        chord = fast_logit.fit_logit_chord(x, y, w, full.params)
+        newton = fit_logit(x, y, w, start=full.params)
+        assert chord.llf == pytest.approx(newton.llf, abs=1e-9)
+        np.testing.assert_allclose(chord.params, newton.params, atol=1e-8)
+        np.testing.assert_allclose(chord.information, newton.information, rtol=1e-8)
+        assert chord.iterations > newton.iterations  # cheap iterations, more of them
+    assert not calls  # no fallback was needed from a good start
+
+
+def test_chord_fit_hands_over_to_newton_when_steps_stop_shrinking(small, monkeypatch):
+    x, y = small
+    calls = []
+    real = fast_logit.fit_logit
+    monkeypatch.setattr(fast_logit, "fit_logit", lambda *a, **k: calls.append(k.get("start")) or real(*a, **k))
+    far = np.array([4.0, -6.0, 5.0])
+    fit = fast_logit.fit_logit_chord(x, y, None, far, newton=1)
+    assert calls and np.allclose(calls[0], far)  # restarted from the start, with step halving
+    assert fit.llf == pytest.approx(real(x, y).llf, abs=1e-9)
+    separated = np.column_stack([np.ones(20), np.arange(20.0)])
+    with pytest.raises(ConvergenceError):
+        fast_logit.fit_logit_chord(separated, (np.arange(20) >= 10).astype(float), None, np.zeros(2))

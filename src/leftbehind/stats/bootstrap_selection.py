@@ -16,7 +16,9 @@ Two implementations, one answer:
 * :func:`backward_fast` (used for the 1,000 resamples): the same rule as
   :func:`leftbehind.stats.stepwise.backward_lr`, with fits from
   :mod:`leftbehind.stats.fast_logit` on one reused design matrix and bootstrap counts
-  as frequency weights;
+  as frequency weights, each step decided from likelihood bounds
+  (:mod:`leftbehind.stats.bounded_elimination`) so that only the candidates near
+  the decision are fitted far;
 * :func:`backward_reference`: copies the resampled rows and calls
   :func:`leftbehind.stats.stepwise.backward_lr` itself.
 
@@ -34,14 +36,13 @@ import hashlib
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
 
 from leftbehind.stats import fast_logit
-from leftbehind.stats.fast_logit import ConvergenceError, LogitFit, fit_logit, fit_without_blocks
+from leftbehind.stats.bounded_elimination import MARGIN, choose_removal
+from leftbehind.stats.fast_logit import ConvergenceError, LogitFit, fit_logit, fit_logit_chord
 from leftbehind.stats.stepwise import P_REMOVE, backward_lr
 
 #: Default number of bootstrap resamples and seed for the book.
@@ -82,17 +83,6 @@ def resample_indices(n: int, seed: int, b: int) -> np.ndarray:
     return np.random.default_rng([seed, b]).integers(0, n, size=n)
 
 
-@lru_cache(maxsize=None)
-def _settle_threshold(p_remove: float, max_df: int) -> float:
-    """The LR statistic above which no block of up to ``max_df`` columns can be removed (p < p_remove / 1000)."""
-    return float(max(stats.chi2.isf(p_remove / 1000.0, df) for df in range(1, max_df + 1)))
-
-
-def _information(x: np.ndarray, w: np.ndarray, beta: np.ndarray) -> np.ndarray:
-    p = fast_logit._expit(x @ beta)
-    return (x * (w * p * (1.0 - p))[:, None]).T @ x
-
-
 @dataclass
 class FastSelection:
     """One run of the fast backward elimination."""
@@ -108,11 +98,14 @@ def backward_fast(problem: SelectionProblem, w: np.ndarray | None = None, p_remo
     """Backward elimination by LR test with the fast fits; same rule as :func:`leftbehind.stats.stepwise.backward_lr`.
 
     ``w`` are frequency weights (bootstrap counts); rows with weight 0 are
-    skipped; ``start`` warm-starts the full model (e.g. the full-sample
-    estimates).  Ties on the largest p go to the variable first in candidate
-    order.  Reduced models whose LR p is certainly below ``p_remove / 1000``
-    stop iterating early (their variable cannot be the one removed); every
-    p-value that decides a removal is computed from converged fits.
+    skipped; ``start`` (e.g. the full-sample estimates) warm-starts the full
+    model (:func:`~leftbehind.stats.fast_logit.fit_logit_chord`).  Each step is decided by
+    :func:`leftbehind.stats.bounded_elimination.choose_removal`: a candidate is
+    refitted only as far as needed to know it is not the one removed, and a
+    candidate far from removable is not refitted again until the variables
+    removed since could have brought it near.  The decisions are the exact
+    elimination's (ties on the largest p go to the variable first in candidate
+    order); the variable removed is always fitted to convergence.
     """
     x, y = problem.x, problem.y
     if w is None:
@@ -123,28 +116,32 @@ def backward_fast(problem: SelectionProblem, w: np.ndarray | None = None, p_remo
         raise ConvergenceError("the resampled design matrix is rank deficient")
     current = problem.variables
     cols = [0] + [c for v in current for c in problem.blocks[v]]
-    fit = fit_logit(x[:, cols], y, w, start=start)
+    if start is None:
+        fit = fit_logit(x[:, cols], y, w)
+    else:
+        fit = fit_logit_chord(x[:, cols], y, w, start)
     full = np.full(x.shape[1], np.nan)
     full[cols] = fit.params
+    p_full = fast_logit._expit(x[:, cols] @ fit.params)
+    v_full = p_full * (1.0 - p_full)  # the weights of the full model's information, kept for every step
     removed: list[str] = []
+    floor = np.zeros(len(current))  # carried lower bounds on each candidate's LR statistic
     while current:
         local = {c: i for i, c in enumerate(cols)}
         drops = [[local[c] for c in problem.blocks[v]] for v in current]
-        df = np.array([len(d) for d in drops], dtype=float)
-        settle = _settle_threshold(p_remove, int(df.max()))
-        llf, params = fit_without_blocks(x[:, cols], y, w, fit, drops, settle_above=settle)
-        lr = np.maximum(2.0 * (fit.llf - llf), 0.0)
-        p = special.chdtrc(df, lr)  # the chi-squared survival function (what scipy.stats.chi2.sf calls)
-        worst = int(np.argmax(p))  # first maximum = first in candidate order
-        if not p[worst] > p_remove:
+        step = choose_removal(x[:, cols], y, w, fit, drops, p_remove, lr_floor=floor, information_weights=v_full)
+        if step.index is None:
             break
-        name = current[worst]
-        keep = [i for i in range(len(cols)) if i not in drops[worst]]
-        beta = params[keep, worst]
+        name = current[step.index]
+        keep = [i for i in range(len(cols)) if i not in drops[step.index]]
+        lr_removed = 2.0 * (fit.llf - step.llf) + MARGIN
+        floor = np.delete(step.lr_low, step.index) - lr_removed
+        # the next current model: the removed variable's reduced fit.  Its "information" is the kept block of the
+        # full model's (X' diag(w v_full) X, not the information at these estimates): the bounds of
+        # choose_removal hold for any fixed row weights v, and the block costs nothing.
+        fit = LogitFit(step.params[keep], step.llf, fit.information[np.ix_(keep, keep)], 0)
         current = [v for v in current if v != name]
         cols = [cols[i] for i in keep]
-        xs = x[:, cols]
-        fit = LogitFit(beta, float(llf[worst]), _information(xs, w, beta), 0)
         removed.append(name)
     final = np.full(x.shape[1], np.nan)
     final[cols] = fit.params
@@ -232,7 +229,7 @@ def _run_chunk(args) -> tuple:
     names = problem.variables
     with fast_logit.single_threaded_blas():
         try:
-            start = fit_logit(problem.x, problem.y).params  # full-sample estimates warm-start every resample
+            start = fit_logit(problem.x, problem.y).params  # the full-sample estimates warm-start every resample
         except ConvergenceError:
             start = None
         for i, b in enumerate(b_values):

@@ -143,6 +143,69 @@ def fit_logit(
     raise ConvergenceError(f"no convergence in {maxiter} Newton iterations (separation?)")
 
 
+def fit_logit_chord(x: np.ndarray, y: np.ndarray, w: np.ndarray | None, start: np.ndarray, newton: int = 2,
+                    tol: float = TOL, maxiter: int = MAX_ITER) -> LogitFit:
+    """:func:`fit_logit` from a good ``start``: ``newton`` Newton steps, then chord steps with the last Hessian.
+
+    A bootstrap resample's estimates are close to the full sample's: after two Newton steps from them the
+    Hessian hardly changes, so each further iteration costs one gradient instead of a new Hessian.  When the
+    steps stop shrinking (a poor start), :func:`fit_logit` finishes with its step halving and its errors.
+    The result is the same maximum-likelihood fit, with the information at the estimate.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    w = _weights(w, len(y))
+    beta = np.array(start, dtype=float)
+    wy = w * y
+    previous = np.inf
+    solver = None
+    for iteration in range(1, maxiter + 1):
+        p = _expit(x @ beta)
+        if iteration <= newton:
+            try:
+                solver = np.linalg.inv((x * (w * p * (1.0 - p))[:, None]).T @ x)
+            except np.linalg.LinAlgError:
+                return fit_logit(x, y, w, start=start, tol=tol, maxiter=maxiter)
+        step = solver @ (x.T @ (wy - w * p))
+        size = np.max(np.abs(step))
+        if not size < 0.9 * previous:  # not contracting (or nan): Newton with step halving takes over
+            return fit_logit(x, y, w, start=start, tol=tol, maxiter=maxiter)
+        beta += step
+        previous = size
+        if size < tol:
+            if np.any(np.abs(beta) > 50):
+                raise ConvergenceError("estimates diverge (complete or quasi-complete separation)")
+            p = _expit(x @ beta)
+            info = (x * (w * p * (1.0 - p))[:, None]).T @ x
+            return LogitFit(beta, loglike(x, y, beta, w), info, iteration)
+    return fit_logit(x, y, w, start=start, tol=tol, maxiter=maxiter)
+
+
+def chord_start(current: LogitFit, drop: list[list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What the chord iterations of each reduced model start from: ``(kept, solvers, beta)``.
+
+    ``kept`` (m x k, bool): the columns each reduced model keeps; ``solvers`` (m x k x k): the inverse of each
+    kept block of ``current.information``, zero elsewhere; ``beta`` (k x m): the conditional estimates
+    ``beta_keep + H_kk^{-1} H_kd beta_drop``, the constrained optima of the quadratic approximation.
+    """
+    info = current.information
+    k, m = info.shape[0], len(drop)
+    kept = np.ones((m, k), dtype=bool)
+    for j, cols in enumerate(drop):
+        kept[j, cols] = False
+    # All m kept-block inverses in one call: the information with each model's dropped rows and columns
+    # replaced by the identity inverts to the kept block's inverse padded with that identity, which is zeroed.
+    both = kept[:, :, None] & kept[:, None, :]
+    padded = np.where(both, info[None, :, :], 0.0)
+    padded[:, np.arange(k), np.arange(k)] += ~kept
+    solvers = np.linalg.inv(padded)
+    solvers[~both] = 0.0
+    dropped_part = np.where(kept.T, 0.0, current.params[:, None])  # k x m: each model's dropped coefficients
+    beta = np.where(kept.T, current.params[:, None], 0.0)
+    beta += np.einsum("mij,jm->im", solvers, info @ dropped_part)
+    return kept, solvers, beta
+
+
 def fit_without_blocks(
     x: np.ndarray,
     y: np.ndarray,
@@ -151,7 +214,6 @@ def fit_without_blocks(
     drop: list[list[int]],
     tol: float = 1e-8,
     maxiter: int = 200,
-    settle_above: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fit, all at once, the current model with each block of columns in ``drop`` left out.
 
@@ -160,39 +222,14 @@ def fit_without_blocks(
     ``(llf, params)``: the ``m`` maximised log-likelihoods and a ``k x m`` matrix
     of estimates (zeros in the dropped positions).  See the module docstring
     for the method; the answers are the maximum-likelihood fits.
-
-    ``settle_above`` (optional, an LR statistic): a reduced model may stop
-    iterating early once its likelihood-ratio statistic against ``current`` is
-    *certainly* above this value -- its returned ``llf`` is then that of the
-    last iterate, which is below the maximum, so ``2 (current.llf - llf)`` is
-    still above ``settle_above``.  "Certainly" means the LR computed from the
-    iterate, minus four times the remaining gain predicted by the Newton
-    decrement, is still above it.  The backward elimination uses this for
-    variables far too important to be removed, whose exact LR does not matter.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     w = _weights(w, len(y))
-    k, m = x.shape[1], len(drop)
-    info = current.information
-    keep_mask = np.ones((k, m), dtype=bool)
-    for j, cols in enumerate(drop):
-        keep_mask[cols, j] = False
-    # All m kept-block inverses in one call: the information with each model's dropped rows and columns
-    # replaced by the identity inverts to the kept block's inverse padded with that identity, which is zeroed.
-    kept = keep_mask.T  # m x k
-    both = kept[:, :, None] & kept[:, None, :]
-    padded = np.where(both, info[None, :, :], 0.0)
-    padded[:, np.arange(k), np.arange(k)] += ~kept
-    solvers = np.linalg.inv(padded)
-    solvers[~both] = 0.0
-    # conditional estimates: the constrained optima of the quadratic approximation
-    dropped_part = np.where(kept.T, 0.0, current.params[:, None])  # k x m: each model's dropped coefficients
-    beta = np.where(kept.T, current.params[:, None], 0.0)
-    beta += np.einsum("mij,jm->im", solvers, info @ dropped_part)
-    active = np.arange(m)
+    kept, solvers, beta = chord_start(current, drop)
+    keep_mask = kept.T
+    active = np.arange(len(drop))
     wy = w * y
-    settled_llf = np.full(m, np.nan)
     for _ in range(maxiter):
         eta = x @ beta[:, active]
         with np.errstate(over="ignore"):
@@ -201,13 +238,6 @@ def fit_without_blocks(
         grad = x.T @ (wy[:, None] - w[:, None] * p)
         step = np.einsum("mij,jm->im", solvers[active], grad)
         done = np.max(np.abs(step), axis=0) < tol
-        if settle_above is not None:
-            llf_now = w @ (y[:, None] * eta - _softplus_from(eta, e))
-            decrement = np.einsum("im,im->m", grad, step)  # g' H^-1 g: twice the predicted remaining gain
-            settled = 2.0 * (current.llf - llf_now) - 4.0 * decrement > settle_above
-            done |= settled
-            step[:, settled] = 0.0
-            settled_llf[active[settled]] = llf_now[settled]  # the iterate stays where this was computed
         beta[:, active] += step
         if done.all():
             active = active[:0]
@@ -218,11 +248,7 @@ def fit_without_blocks(
         refit = fit_logit(x[:, keep], y, w, start=beta[keep, j], tol=tol)
         beta[:, j] = 0.0
         beta[keep, j] = refit.params
-    llf = settled_llf
-    moved = np.isnan(llf)
-    if moved.any():
-        llf[moved] = np.atleast_1d(loglike(x, y, beta[:, moved], w))
-    return llf, beta
+    return np.atleast_1d(loglike(x, y, beta, w)), beta
 
 
 def fit_logit_weights(
