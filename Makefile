@@ -39,12 +39,12 @@ env: $(VENV)/.synced
 book: env fonts
 	$(BIN)/python scripts/cache_guard.py
 	$(BIN)/python scripts/prefill_cache.py
-	$(foreach e,$(EDITIONS),$(BIN)/python scripts/build_edition.py $(e) &&) true
+	$(BIN)/python scripts/build_edition.py $(EDITIONS)
 
 book-fresh: env fonts
 	rm -rf _build/.jupyter_cache _build/html _build/jupyter_execute _build/.doctrees _build/.doctrees-zh
 	$(BIN)/python scripts/prefill_cache.py
-	$(foreach e,$(EDITIONS),$(BIN)/python scripts/build_edition.py $(e) &&) true
+	$(BIN)/python scripts/build_edition.py $(EDITIONS)
 
 notebooks: env fonts
 	$(BIN)/python scripts/execute_notebooks.py $(NB)

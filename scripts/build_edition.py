@@ -1,8 +1,14 @@
-"""Build one language edition of the book, or the gettext message templates the Chinese edition translates.
+"""Build language editions of the book, or the gettext message templates the Chinese edition translates.
 
     python scripts/build_edition.py en        # _build/html            (what `jupyter-book build .` does)
     python scripts/build_edition.py zh        # _build/html/zh         (Simplified Chinese, from book/locales)
     python scripts/build_edition.py gettext   # _build/gettext/*.pot   (the English messages, one file per page)
+    python scripts/build_edition.py en zh     # both, side by side on two cores (what `make book` runs)
+
+Several editions are built at the same time, each by its own process (Sphinx is not re-entrant), when the
+machine has the cores; their output lines are prefixed with the edition.  The editions share no file they write
+(each has its own output folder, doctrees and executed-notebook folder) and only read the execution cache, so
+the result is the one a build after another gives.
 
 Both editions are built from the same sources by Jupyter Book's own Sphinx entry point with the same
 ``_config.yml``; the Chinese edition only overrides the language settings below.  Neither executes a notebook:
@@ -102,11 +108,39 @@ def build(edition: str) -> int:
     return int(result or 0)
 
 
+def build_side_by_side(editions: list[str]) -> int:
+    """Build ``editions`` in parallel processes (as many at a time as there are cores); 0 if all succeeded."""
+    import subprocess
+    import threading
+
+    def relay(edition: str, stream) -> None:
+        for line in stream:
+            print(f"[{edition}] {line}", end="", flush=True)
+
+    failed = []
+    at_once = max(1, min(len(editions), os.cpu_count() or 1))
+    for start in range(0, len(editions), at_once):
+        running = []
+        for edition in editions[start:start + at_once]:
+            process = subprocess.Popen([sys.executable, __file__, edition], stdout=subprocess.PIPE,
+                                       stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+            relay_thread = threading.Thread(target=relay, args=(edition, process.stdout))
+            relay_thread.start()
+            running.append((edition, process, relay_thread))
+        for edition, process, relay_thread in running:
+            if process.wait():
+                failed.append(edition)
+            relay_thread.join()
+    if failed:
+        print(f"build_edition: failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0] not in EDITIONS:
-        print(f"usage: python scripts/build_edition.py {{{'|'.join(EDITIONS)}}}", file=sys.stderr)
+    if not argv or any(edition not in EDITIONS for edition in argv) or len(set(argv)) != len(argv):
+        print(f"usage: python scripts/build_edition.py {{{'|'.join(EDITIONS)}}} [...]", file=sys.stderr)
         return 2
-    return build(argv[0])
+    return build(argv[0]) if len(argv) == 1 else build_side_by_side(argv)
 
 
 if __name__ == "__main__":
