@@ -18,9 +18,6 @@ import sys
 import time
 from pathlib import Path
 
-from jupyter_cache import get_cache
-from jupyter_cache.executors import load_executor
-
 ROOT = Path(__file__).resolve().parents[1]
 # outputs are written for both editions of the book (leftbehind.presentation.i18n), as `make` asks
 os.environ.setdefault("LEFTBEHIND_EDITIONS", "en zh_CN")
@@ -36,8 +33,23 @@ def chapters() -> list[Path]:
     return sorted(found, key=lambda p: (rank.get(p.stem, len(FIRST)), p.stem))
 
 
+def chapters_stamp() -> str:
+    """The chapters' names, sizes and modification times: unchanged since the cache was last found complete
+    means there is nothing to look up (a no-op `make book` then skips importing jupyter-cache and myst-nb)."""
+    return "\n".join(f"{p.name}|{p.stat().st_size}|{p.stat().st_mtime_ns}" for p in chapters())
+
+
+STAMP = CACHE / "prefill.stamp"
+
+
 def main() -> int:
     start = time.perf_counter()
+    if STAMP.is_file() and STAMP.read_text(encoding="utf-8") == chapters_stamp():
+        print("prefill: every notebook is already cached (no chapter changed since)")
+        return 0
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
     cache = get_cache(str(CACHE))
     for path in chapters():
         cache.add_nb_to_project(str(path), read_data=READER)
@@ -46,6 +58,7 @@ def main() -> int:
     logger.setLevel(logging.WARNING)
     outdated = [r.uri for r in cache.list_unexecuted()]
     if not outdated:
+        STAMP.write_text(chapters_stamp(), encoding="utf-8")
         print("prefill: every notebook is already cached")
         return 0
     print(f"prefill: executing {len(outdated)} notebook(s), two at a time ...", flush=True)
@@ -53,6 +66,8 @@ def main() -> int:
     result = executor.run_and_cache(filter_uris=outdated, timeout=600, allow_errors=False)
     seconds = time.perf_counter() - start
     failed = result.excepted + result.errored
+    if not failed:
+        STAMP.write_text(chapters_stamp(), encoding="utf-8")
     print(f"prefill: {len(result.succeeded)} executed in {seconds:.1f} s"
           + (f"; left to the build (it will report why): {', '.join(Path(u).stem for u in failed)}" if failed else ""))
     return 0

@@ -2,8 +2,9 @@
 
 The manifest is built by :mod:`leftbehind.presentation.manifest` from the notebooks myst-nb executed in this
 build (``_build/jupyter_execute``): glued numbers as the prose formats them, table cells and figure alt text.
-The page ``book/every_number`` holds a ``{numbers-manifest}`` directive; it is re-read on every build (so it never
-shows a stale list) and the directive is replaced, once every chapter has been read, by one table per chapter.
+The page ``book/every_number`` holds a ``{numbers-manifest}`` directive; it is re-read whenever a chapter is or
+the manifest's inputs changed (so it never shows a stale list), and the directive is replaced, once every chapter
+has been read, by one table per chapter.
 """
 
 from __future__ import annotations
@@ -43,18 +44,72 @@ def _notebook_docs(app) -> list[tuple[str, str, Path]]:
     return docs
 
 
+def _inputs_key(app, docs, cache: Path) -> str:
+    """A digest of everything the manifest is computed from: each chapter's source and executed notebook, the
+    execution cache's stored notebooks (names, sizes, times), the edition and the code that reads them."""
+    import hashlib
+
+    import leftbehind.presentation as presentation
+
+    digest = hashlib.sha256(str(app.config.language).encode())
+    executed = _executed_dir(app)
+    for docname, page, source in docs:
+        digest.update(f"{docname}|{page}".encode())
+        for path in (source, executed / f"{docname}.ipynb", executed / f"{docname}.glue.json"):
+            digest.update(path.read_bytes() if path.is_file() else b"-")
+    stored = sorted((cache / "executed").rglob("*")) if (cache / "executed").is_dir() else []
+    code = sorted(Path(presentation.__file__).parent.glob("*.py"))
+    locales = Path(app.srcdir) / "data" / "locales"
+    for path in [*stored, *code, *(sorted(locales.rglob("*.po")) if locales.is_dir() else [])]:
+        if path.is_file():
+            status = path.stat()
+            digest.update(f"{path}|{status.st_size}|{status.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def _cache_dir(app) -> Path:
+    return Path(app.srcdir) / (getattr(app.env.mystnb_config, "execution_cache_path", "")
+                               or str(Path(app.outdir).parent / ".jupyter_cache"))
+
+
+def _stored(app) -> Path:
+    return Path(app.doctreedir) / "numbers-manifest.json"
+
+
+def _saved(app) -> dict:
+    try:
+        return json.loads(_stored(app).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def _manifest(app) -> dict:
+    """The manifest, computed once per build, and read back from the doctrees folder when no input changed
+    (reading every chapter's outputs from the execution cache takes seconds; a no-op rebuild should not)."""
     from leftbehind.presentation.manifest import build
 
     if not hasattr(app, "_leftbehind_numbers"):
-        cache = getattr(app.env.mystnb_config, "execution_cache_path", "") or str(Path(app.outdir).parent / ".jupyter_cache")
-        app._leftbehind_numbers = build(_notebook_docs(app), _executed_dir(app), Path(app.srcdir) / cache,
-                                        language=app.config.language)
+        docs, cache = _notebook_docs(app), _cache_dir(app)
+        key = _inputs_key(app, docs, cache)
+        saved = _saved(app)
+        if saved.get("key") == key:
+            app._leftbehind_numbers = saved["manifest"]
+        else:
+            app._leftbehind_numbers = build(docs, _executed_dir(app), cache, language=app.config.language)
+            _stored(app).parent.mkdir(parents=True, exist_ok=True)
+            _stored(app).write_text(json.dumps({"key": key, "manifest": app._leftbehind_numbers},
+                                               ensure_ascii=False), encoding="utf-8")
     return app._leftbehind_numbers
 
 
-def always_reread(app, env, added, changed, removed):
-    return [PAGE] if PAGE in env.found_docs else []
+def reread_when_numbers_change(app, env, added, changed, removed):
+    """Re-read the page whenever a chapter is read again, or the outputs it lists changed otherwise (the
+    execution cache, the code that reads it); a build with nothing to do re-reads nothing."""
+    if PAGE not in env.found_docs:
+        return []
+    if any(docname.startswith("notebooks/") for docname in (*added, *changed, *removed)):
+        return [PAGE]
+    return [PAGE] if _saved(app).get("key") != _inputs_key(app, _notebook_docs(app), _cache_dir(app)) else []
 
 
 def _title(app, docname: str) -> str:
@@ -151,7 +206,7 @@ def write_manifest(app, exception):
 def setup(app):
     app.add_node(numbers_placeholder)
     app.add_directive("numbers-manifest", NumbersManifestDirective)
-    app.connect("env-get-outdated", always_reread)
+    app.connect("env-get-outdated", reread_when_numbers_change)
     app.connect("doctree-resolved", resolve)
     app.connect("build-finished", write_manifest)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
