@@ -19,6 +19,11 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Notebooks write every table, figure and glued phrase for both editions (leftbehind.presentation.i18n)
 export LEFTBEHIND_EDITIONS := en zh_CN
+# The chapters and tests multiply small matrices, two notebooks or test workers at a time: OpenBLAS's own
+# threads only fight over the cores (a logistic fit ran 23 times slower that way while the other core was busy).
+# One thread each; results do not depend on the thread count either. `make bench` keeps a thread per core.
+export OPENBLAS_NUM_THREADS := 1
+bench: export OPENBLAS_NUM_THREADS := $(shell nproc)
 
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg

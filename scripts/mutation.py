@@ -64,6 +64,7 @@ TARGETS: dict[str, list[str]] = {
     "audit.reconstruction": ["tests/audit/test_reconstruction.py"],
     "stats.stepwise": ["tests/stats/test_stepwise.py"],
     "stats.fast_logit": ["tests/stats/test_fast_logit.py"],
+    "stats.bounded_elimination": ["tests/stats/test_bounded_elimination.py"],
     "stats.penalised": ["tests/stats/test_penalised.py"],
     "stats.multiplicity": ["tests/stats/test_multiplicity.py"],
     "context.evidence": ["tests/context/test_evidence.py"],
