@@ -50,9 +50,8 @@ def _replay(problem, w, p_remove):
 
 
 def _dual_pieces(eta, delta):
-    e = np.exp(-eta)
-    p = 1 / (1 + e)
-    return eta, p, e * p, np.log1p(e), delta
+    log_1pe, p, q = be.logistic_pieces(eta)
+    return eta, p, q, log_1pe, delta
 
 
 def _entropy_dual(p, delta, w):
@@ -110,6 +109,32 @@ def test_dual_bound_is_infinite_where_the_dual_point_leaves_the_unit_interval():
     bound = be.loglike_dual_bound(*_dual_pieces(eta, delta), np.ones(2))
     assert np.isfinite(bound[0]) and bound[1] == np.inf
     assert bound[0] >= _entropy_dual(np.full(2, 0.5), delta[:, 0], np.ones(2))
+    # one side only: a below 0 (1 - a fine), or 1 - a below 0 (a fine), in one column of several
+    for outside in (-0.6, 0.6):
+        delta = np.array([[0.1, outside], [-0.1, 0.0], [0.0, 0.1]])
+        bound = be.loglike_dual_bound(*_dual_pieces(np.zeros((3, 2)), delta), np.ones(3))
+        assert np.isfinite(bound[0]) and bound[1] == np.inf, outside
+
+
+def test_logistic_pieces_in_both_tails_and_a_vanishing_curvature():
+    eta = np.array([[-800.0], [-30.0], [0.0], [40.0], [800.0]])
+    log_1pe, p, q = be.logistic_pieces(eta)
+    np.testing.assert_allclose(log_1pe[:, 0], np.logaddexp(0, -eta[:, 0]), rtol=1e-15, atol=1e-16)
+    np.testing.assert_allclose(p[:, 0], _expit(eta[:, 0]), rtol=1e-15)
+    np.testing.assert_allclose(q[:, 0], _expit(-eta[:, 0]), rtol=1e-15)
+    assert q[0, 0] == 1.0 and p[0, 0] == 0.0 and np.isfinite(log_1pe).all()
+    # p = 0 exactly in the first row: that column has no bound (a must lie inside (0, 1)), and computing the
+    # columns together divides no 0 by 0 (a warning would fail the book's build)
+    two = np.column_stack([eta[:, 0], np.zeros(5)])
+    pieces = [np.column_stack([piece[:, 0], half]) for piece, half in
+              zip(be.logistic_pieces(eta), be.logistic_pieces(np.zeros((5, 1))))]
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bound = be.loglike_dual_bound(two, pieces[1], pieces[2], pieces[0], np.zeros((5, 2)), np.ones(5))
+    assert bound[0] == np.inf
+    assert bound[1] == pytest.approx(5 * np.log(0.5), abs=1e-12)
 
 
 def test_each_step_is_the_exact_rules_step(problem):
@@ -124,6 +149,7 @@ def test_each_step_is_the_exact_rules_step(problem):
         assert step.evaluated == len(drops)  # without carried bounds, every candidate is looked at once
         if exact is not None:
             assert step.llf == pytest.approx(llf[exact], abs=1e-9)
+            assert step.lr_low[exact] == pytest.approx(lr[exact], abs=1e-5)  # exact, less the margin
             np.testing.assert_allclose(step.params, params[:, exact], atol=1e-8)
 
 
@@ -150,6 +176,9 @@ def test_carried_bound_holds_and_skips_far_candidates(problem):
     step = be.choose_removal(x[:, keep], y, np.ones(len(y)), fit_a, drops_a, 0.10, lr_floor=lr_a - 1e-6)
     removable = stats.chi2.sf(lr_a, [len(d) for d in drops_a]) > 0.10
     assert step.evaluated == removable.sum()
+    # floors far above every threshold: nothing is fitted and nothing removed
+    none = be.choose_removal(x[:, keep], y, np.ones(len(y)), fit_a, drops_a, 0.10, lr_floor=np.full(len(drops_a), 99.0))
+    assert none.index is None and none.evaluated == 0 and np.isnan(none.llf)
 
 
 def test_stalled_chord_iterations_finish_with_newton(problem, monkeypatch):
@@ -157,11 +186,45 @@ def test_stalled_chord_iterations_finish_with_newton(problem, monkeypatch):
     fit = fit_logit(x, y)
     drops = [list(c) for c in problem.blocks.values()]
     exact, llf, *_ = _exact_step(x, y, np.ones(len(y)), fit, drops, 0.10)
+    assert exact is not None
+    refits = []
+    monkeypatch.setattr(be, "fit_logit", lambda *a, **k: refits.append(1) or fit_logit(*a, **k))
     monkeypatch.setattr(be, "CHORD_ITERATIONS", 1)
     step = be.choose_removal(x, y, np.ones(len(y)), fit, drops, 0.10)
+    assert refits  # one chord iteration cannot converge the removed variable's fit: Newton finished it
     assert step.index == exact
-    if exact is not None:
-        assert step.llf == pytest.approx(llf[exact], abs=1e-9)
+    assert step.llf == pytest.approx(llf[exact], abs=1e-9)
+
+
+def _tied_problem():
+    """Two candidates with the same LR statistic to rounding: every row appears again with x1 and x2 swapped."""
+    rng = np.random.default_rng(5)
+    n = 400
+    z = rng.normal(size=(n, 3))
+    y = (rng.random(n) < _expit(-1 + 0.3 * z[:, 0] + 0.3 * z[:, 1] + 1.2 * z[:, 2])).astype(float)
+    x = np.column_stack([np.ones(2 * n), np.concatenate([z[:, 0], z[:, 1]]), np.concatenate([z[:, 1], z[:, 0]]),
+                         np.concatenate([z[:, 2], z[:, 2]])])
+    return x, np.concatenate([y, y])
+
+
+def test_a_tie_is_decided_by_the_exact_rule_on_converged_fits(monkeypatch):
+    # Two LR statistics equal to rounding (5.7e-13 apart here): the bounds, 1e-6 wide, cannot split them, so both
+    # are converged and compared.  Which of the two is larger is decided by rounding, in any implementation
+    # (statsmodels' included), so the test asks for one of the pair, at the exact largest LR, without Newton.
+    x, y = _tied_problem()
+    fit = fit_logit(x, y)
+    drops = [[1], [2], [3]]
+    exact, llf, params, lr = _exact_step(x, y, np.ones(len(y)), fit, drops, 0.001)
+    assert abs(lr[0] - lr[1]) < 1e-8 and exact in (0, 1)
+    refits = []
+    monkeypatch.setattr(be, "fit_logit", lambda *a, **k: refits.append(1) or fit_logit(*a, **k))
+    step = be.choose_removal(x, y, np.ones(len(y)), fit, drops, 0.001)
+    assert step.index in (0, 1) and not refits  # both converged by chord steps
+    assert 2 * (fit.llf - step.llf) == pytest.approx(lr[exact], abs=1e-9)
+    np.testing.assert_allclose(step.params, params[:, step.index], atol=1e-8)  # its converged estimates
+    # the same tie after the chord iterations stalled: Newton refits, then the same rule
+    monkeypatch.setattr(be, "CHORD_ITERATIONS", 1)
+    assert be.choose_removal(x, y, np.ones(len(y)), fit, drops, 0.001).index in (0, 1) and refits
 
 
 def test_converged_ties_go_to_the_first_candidate_and_the_threshold_is_strict():
@@ -177,5 +240,14 @@ def test_converged_ties_go_to_the_first_candidate_and_the_threshold_is_strict():
     assert be._decide(df, low, high, alive, np.ones(3, bool), llf_at, llf_current, p_tie) is None
     # not yet converged and the bounds overlap: undecided
     assert be._decide(df, low, high, alive, np.zeros(3, bool), llf_at, llf_current, 0.10) is be._UNDECIDED
+    # above p_remove but certainly below another candidate's p: not alive
+    low2, high2 = np.array([0.5, 2.0, 9.0]), np.array([0.6, 2.5, 10.0])
+    assert list(be._alive(df, low2, high2, 0.10)) == [0]
+    # a single contender whose bounds straddle p_remove, not converged: undecided, not removed
+    straddle_low, straddle_high = np.array([2.0, 20.0, 20.0]), np.array([3.5, 30.0, 30.0])
+    alive = be._alive(df, straddle_low, straddle_high, 0.10)
+    assert list(alive) == [0]
+    assert be._decide(df, straddle_low, straddle_high, alive, np.zeros(3, bool), llf_at, llf_current,
+                      0.10) is be._UNDECIDED
     # nothing can be removed: no contender at all
     assert be._decide(df, low, high, np.array([], int), np.zeros(3, bool), llf_at, llf_current, 0.10) is None

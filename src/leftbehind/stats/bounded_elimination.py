@@ -90,6 +90,25 @@ def loglike_dual_bound(eta: np.ndarray, p: np.ndarray, q: np.ndarray, log_1pe: n
     return bound
 
 
+def logistic_pieces(eta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(log(1 + e), p, 1 - p)`` for ``e = exp(-eta)``, each accurate in both tails.
+
+    ``log(1 + e)`` is computed with ``log`` (faster than ``log1p``; where ``e`` underflows, ``eta > 37``, the
+    difference is below an ulp of the log-likelihood) and is ``-eta`` where ``e`` overflows (``eta < -709``);
+    ``1 - p`` is computed as ``e p``, which stays accurate where ``p`` is near 1, and is 1 where ``e`` overflows.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(-eta)
+        log_1pe = np.log(1.0 + e)
+        p = 1.0 / (1.0 + e)
+        q = e * p
+    big = np.isinf(e)
+    if big.any():
+        log_1pe[big] = -eta[big]
+        q[big] = 1.0
+    return log_1pe, p, q
+
+
 def _p_value(df: np.ndarray, lr: np.ndarray) -> np.ndarray:
     return special.chdtrc(df, np.maximum(lr, 0.0))  # the chi-squared survival function
 
@@ -130,17 +149,7 @@ def choose_removal(x: np.ndarray, y: np.ndarray, w: np.ndarray, current: LogitFi
     for _ in range(CHORD_ITERATIONS):
         cols = [slot[int(j)] for j in active]
         eta = x @ beta[:, cols]
-        with np.errstate(over="ignore"):
-            e = np.exp(-eta)
-            log_1pe = np.log(1.0 + e)  # exact enough where e underflows (eta > 37)
-        big = e == np.inf  # eta < -709
-        if big.any():
-            log_1pe[big] = -eta[big]
-        p = 1.0 / (1.0 + e)
-        with np.errstate(invalid="ignore"):
-            q = e * p  # 1 - p (inf * 0 where e overflowed: set next)
-        if big.any():
-            q[big] = 1.0
+        log_1pe, p, q = logistic_pieces(eta)
         grad = x.T @ (wy[:, None] - w[:, None] * p)
         step = np.einsum("cij,jc->ic", solvers[cols], grad)
         llf_now = w @ (y[:, None] * eta - eta - log_1pe)
