@@ -9,6 +9,7 @@ from scipy import stats
 from fake_analysis import make_fake_analysis
 from leftbehind.paper.models import design_matrix
 from leftbehind.stats import bounded_elimination as be
+from leftbehind.stats import fast_logit
 from leftbehind.stats.bootstrap_selection import backward_fast, resample_indices, selection_problem
 from leftbehind.stats.fast_logit import _expit, fit_logit, fit_without_blocks
 
@@ -188,7 +189,7 @@ def test_stalled_chord_iterations_finish_with_newton(problem, monkeypatch):
     exact, llf, *_ = _exact_step(x, y, np.ones(len(y)), fit, drops, 0.10)
     assert exact is not None
     refits = []
-    monkeypatch.setattr(be, "fit_logit", lambda *a, **k: refits.append(1) or fit_logit(*a, **k))
+    monkeypatch.setattr(fast_logit, "fit_logit", lambda *a, **k: refits.append(1) or fit_logit(*a, **k))
     monkeypatch.setattr(be, "CHORD_ITERATIONS", 1)
     step = be.choose_removal(x, y, np.ones(len(y)), fit, drops, 0.10)
     assert refits  # one chord iteration cannot converge the removed variable's fit: Newton finished it
@@ -217,7 +218,7 @@ def test_a_tie_is_decided_by_the_exact_rule_on_converged_fits(monkeypatch):
     exact, llf, params, lr = _exact_step(x, y, np.ones(len(y)), fit, drops, 0.001)
     assert abs(lr[0] - lr[1]) < 1e-8 and exact in (0, 1)
     refits = []
-    monkeypatch.setattr(be, "fit_logit", lambda *a, **k: refits.append(1) or fit_logit(*a, **k))
+    monkeypatch.setattr(fast_logit, "fit_logit", lambda *a, **k: refits.append(1) or fit_logit(*a, **k))
     step = be.choose_removal(x, y, np.ones(len(y)), fit, drops, 0.001)
     assert step.index in (0, 1) and not refits  # both converged by chord steps
     assert 2 * (fit.llf - step.llf) == pytest.approx(lr[exact], abs=1e-9)

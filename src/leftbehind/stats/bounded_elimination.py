@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from leftbehind.stats.fast_logit import LogitFit, _expit, chord_start, fit_logit, loglike
+from leftbehind.stats.fast_logit import LogitFit, _expit, chord_start, finish_with_newton, loglike
 
 #: Widening (on the LR scale) of every bound: above rounding error (the dual point's constraint holds to about
 #: 1e-9 times the estimates for condition numbers up to 1e6) and far below any LR shown.
@@ -171,13 +171,11 @@ def choose_removal(x: np.ndarray, y: np.ndarray, w: np.ndarray, current: LogitFi
         for j in _alive(df, low, high, p_remove):
             if converged[j]:
                 continue
-            keep = np.flatnonzero(kept[slot[int(j)]])
-            refit = fit_logit(x[:, keep], y, w, start=beta[keep, slot[int(j)]], tol=tol)
-            beta[:, slot[int(j)]] = 0.0
-            beta[keep, slot[int(j)]] = refit.params
-            llf_at[j], converged[j] = refit.llf, True
-            low[j] = max(low[j], 2.0 * (current.llf - refit.llf) - MARGIN)
-            high[j] = min(high[j], 2.0 * (current.llf - refit.llf) + MARGIN)
+            c = slot[int(j)]
+            llf_at[j] = finish_with_newton(x, y, w, kept[c], beta[:, c], tol)
+            converged[j] = True
+            low[j] = max(low[j], 2.0 * (current.llf - llf_at[j]) - MARGIN)
+            high[j] = min(high[j], 2.0 * (current.llf - llf_at[j]) + MARGIN)
         decision = _decide(df, low, high, _alive(df, low, high, p_remove), converged, llf_at, current.llf, p_remove)
     winner = decision
     if winner is None:
@@ -186,11 +184,7 @@ def choose_removal(x: np.ndarray, y: np.ndarray, w: np.ndarray, current: LogitFi
     if not converged[winner]:  # certain to be removed: fit it to convergence, as it becomes the current model
         llf_at[winner] = _converge(x, y, w, solvers[c], beta[:, c], tol)
         if not np.isfinite(llf_at[winner]):  # the chord iterations stalled: full Newton
-            keep = np.flatnonzero(kept[c])
-            refit = fit_logit(x[:, keep], y, w, start=beta[keep, c], tol=tol)
-            beta[:, c] = 0.0
-            beta[keep, c] = refit.params
-            llf_at[winner] = refit.llf
+            llf_at[winner] = finish_with_newton(x, y, w, kept[c], beta[:, c], tol)
         low[winner] = 2.0 * (current.llf - llf_at[winner]) - MARGIN
     return Removal(int(winner), float(llf_at[winner]), beta[:, c].copy(), low, evaluated)
 

@@ -206,6 +206,20 @@ def chord_start(current: LogitFit, drop: list[list[int]]) -> tuple[np.ndarray, n
     return kept, solvers, beta
 
 
+def finish_with_newton(x: np.ndarray, y: np.ndarray, w: np.ndarray, kept: np.ndarray, beta: np.ndarray,
+                       tol: float) -> float:
+    """Finish one reduced model by :func:`fit_logit` (full Newton, step halving) where chord steps stalled.
+
+    ``kept`` (k, bool) marks its columns of ``x``; ``beta`` (k, zeros at the dropped columns) is the start and is
+    overwritten with the estimates.  Returns the maximised log-likelihood.
+    """
+    keep = np.flatnonzero(kept)
+    refit = fit_logit(x[:, keep], y, w, start=beta[keep], tol=tol)
+    beta[:] = 0.0
+    beta[keep] = refit.params
+    return refit.llf
+
+
 def fit_without_blocks(
     x: np.ndarray,
     y: np.ndarray,
@@ -227,7 +241,6 @@ def fit_without_blocks(
     y = np.asarray(y, dtype=float)
     w = _weights(w, len(y))
     kept, solvers, beta = chord_start(current, drop)
-    keep_mask = kept.T
     active = np.arange(len(drop))
     wy = w * y
     for _ in range(maxiter):
@@ -244,10 +257,7 @@ def fit_without_blocks(
             break
         active = active[~done]
     for j in active:  # the chord iterations stalled: finish with full Newton on the kept columns
-        keep = np.flatnonzero(keep_mask[:, j])
-        refit = fit_logit(x[:, keep], y, w, start=beta[keep, j], tol=tol)
-        beta[:, j] = 0.0
-        beta[keep, j] = refit.params
+        finish_with_newton(x, y, w, kept[j], beta[:, j], tol)
     return np.atleast_1d(loglike(x, y, beta, w)), beta
 
 
