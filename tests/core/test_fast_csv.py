@@ -1,4 +1,5 @@
-"""write_csv writes exactly the bytes of DataFrame.to_csv(index=False), and falls back to pandas where it must."""
+"""write_csv writes exactly the bytes of DataFrame.to_csv(index=False, lineterminator="\\n"), and falls back to
+pandas where it must."""
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,7 @@ from leftbehind.core.fast_csv import write_csv
 def same_bytes(frame, tmp_path):
     ours, theirs = tmp_path / "ours.csv", tmp_path / "theirs.csv"
     write_csv(frame, ours)
-    frame.to_csv(theirs, index=False)
+    frame.to_csv(theirs, index=False, lineterminator="\n")
     assert ours.read_bytes() == theirs.read_bytes()
 
 

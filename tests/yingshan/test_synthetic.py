@@ -17,6 +17,15 @@ def cohort(tmp_path_factory):
     return raw, run_pipeline(path)
 
 
+def test_write_raw_writes_pandas_bytes(cohort, tmp_path):
+    """The export is written by the fast writer, with exactly the bytes pandas would write."""
+    raw, _ = cohort
+    theirs = tmp_path / "pandas.csv"
+    raw.to_csv(theirs, index=False, na_rep="", lineterminator="\n")
+    ours = write_raw(raw, tmp_path / "ours.csv")
+    assert ours.read_bytes() == theirs.read_bytes()
+
+
 def test_flow_exact(cohort):
     raw, result = cohort
     assert len(raw) == 19005
