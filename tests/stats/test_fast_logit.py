@@ -345,6 +345,20 @@ def test_chord_start_is_the_conditional_estimate_with_each_kept_blocks_inverse(s
         assert not solvers[j][drop].any() and not solvers[j][:, drop].any()
 
 
+def test_chord_start_from_one_inverse_matches_each_blocks_own_inverse(problem):
+    # blocks of one, two and more columns, padded to a common width inside chord_start
+    x, y, drops = problem
+    assert len({len(d) for d in drops}) > 1
+    current = fit_logit(x, y)
+    kept, solvers, beta = chord_start(current, drops)
+    for j, drop in enumerate(drops):
+        keep = [c for c in range(x.shape[1]) if c not in drop]
+        block = np.linalg.inv(current.information[np.ix_(keep, keep)])
+        np.testing.assert_allclose(solvers[j][np.ix_(keep, keep)], block, rtol=1e-9, atol=1e-12 * np.abs(block).max())
+        np.testing.assert_allclose(beta[:, j], _conditional_start(current, keep, drop), atol=1e-10)
+        assert not kept[j, drop].any() and kept[j, keep].all()
+
+
 def test_symmetric_coefficient_at_zero_does_not_stop_the_others():
     # every row appears twice, with z = +1 and z = -1: the estimate for z is exactly 0 at every iteration, so its
     # Newton step is 0 from the start; the fit must still run until every coefficient has settled

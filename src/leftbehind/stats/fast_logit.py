@@ -187,22 +187,32 @@ def chord_start(current: LogitFit, drop: list[list[int]]) -> tuple[np.ndarray, n
     ``kept`` (m x k, bool): the columns each reduced model keeps; ``solvers`` (m x k x k): the inverse of each
     kept block of ``current.information``, zero elsewhere; ``beta`` (k x m): the conditional estimates
     ``beta_keep + H_kk^{-1} H_kd beta_drop``, the constrained optima of the quadratic approximation.
+
+    One inverse serves every model: with ``G = H^{-1}`` and ``d`` the dropped columns, the block-inverse
+    identities give ``H_kk^{-1} = G_kk - G_kd G_dd^{-1} G_dk`` and ``H_kk^{-1} H_kd = -G_kd G_dd^{-1}``, so each
+    model costs a ``|d| x |d|`` inverse instead of a ``k x k`` one.
     """
     info = current.information
     k, m = info.shape[0], len(drop)
-    kept = np.ones((m, k), dtype=bool)
+    width = max(len(cols) for cols in drop)
+    column = np.zeros((m, width), dtype=np.intp)  # each model's dropped columns, padded with column 0
+    used = np.zeros((m, width), dtype=bool)
     for j, cols in enumerate(drop):
-        kept[j, cols] = False
-    # All m kept-block inverses in one call: the information with each model's dropped rows and columns
-    # replaced by the identity inverts to the kept block's inverse padded with that identity, which is zeroed.
-    both = kept[:, :, None] & kept[:, None, :]
-    padded = np.where(both, info[None, :, :], 0.0)
-    padded[:, np.arange(k), np.arange(k)] += ~kept
-    solvers = np.linalg.inv(padded)
-    solvers[~both] = 0.0
-    dropped_part = np.where(kept.T, 0.0, current.params[:, None])  # k x m: each model's dropped coefficients
-    beta = np.where(kept.T, current.params[:, None], 0.0)
-    beta += np.einsum("mij,jm->im", solvers, info @ dropped_part)
+        column[j, :len(cols)], used[j, :len(cols)] = cols, True
+    kept = np.ones((m, k), dtype=bool)
+    kept[np.repeat(np.arange(m), width)[used.ravel()], column[used]] = False
+    inverse = np.linalg.inv(info)
+    # G_kd and G_dd of each model, padded to a common width with zero columns in G_kd and the identity in G_dd,
+    # which leaves G_kd G_dd^{-1} G_dk unchanged
+    g_d = np.where(used[:, None, :], inverse[:, column].transpose(1, 0, 2), 0.0)
+    both = used[:, :, None] & used[:, None, :]
+    g_dd = np.where(both, inverse[column[:, :, None], column[:, None, :]], np.eye(width)[None, :, :])
+    beta_d = np.where(used, current.params[column], 0.0)[:, :, None]
+    lead = g_d @ np.linalg.inv(g_dd)  # m x k x width: G_kd G_dd^{-1}
+    solvers = inverse[None, :, :] - lead @ g_d.transpose(0, 2, 1)
+    solvers[~(kept[:, :, None] & kept[:, None, :])] = 0.0
+    beta = current.params[:, None] - (lead @ beta_d)[:, :, 0].T
+    beta[~kept.T] = 0.0
     return kept, solvers, beta
 
 
