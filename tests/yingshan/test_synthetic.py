@@ -178,3 +178,41 @@ def test_every_synthetic_school_has_a_town():
     towns = town_of_school(ids)
     assert towns.nunique() == 9  # eight towns plus the county town, as sampled in the paper
     assert (towns == COUNTY_TOWN).sum() == 6
+
+
+def _every_table(n, cases, a0, boarders0, target):
+    """The search without the screen: every (boarder cases, boarders) table tested in full, row by row."""
+    best, best_distance = None, None
+    a = np.arange(1, cases)[:, None]
+    nb = np.arange(cases, n - cases)[None, :]
+    b, c = nb - a, cases - a
+    d = n - nb - c
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_or = np.log(a * d / (b * c))
+        se = np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+        ok = (b > 0) & (d > 0)
+        for value, estimate in zip(target, (log_or, log_or - 1.959964 * se, log_or + 1.959964 * se)):
+            ok &= np.round(np.exp(estimate), 2) == value
+    for i, j in zip(*np.nonzero(ok)):
+        distance = abs(int(a[i, 0]) - a0) * 50 + abs(int(nb[0, j]) - boarders0)
+        if best_distance is None or distance < best_distance:
+            best, best_distance = (int(a[i, 0]), int(nb[0, j])), distance
+    return best
+
+
+@pytest.mark.parametrize("n, cases, a0, boarders0, target", [
+    (6096, 282, 100, 2500, (1.71, 1.33, 2.18)),  # the paper's boarder OR
+    (6096, 282, 150, 1000, (1.71, 1.33, 2.18)),
+    (6096, 282, 100, 2500, (1.30, 1.01, 1.67)),
+    (6096, 282, 71, 1800, (0.80, 0.60, 1.05)),
+    (3000, 150, 10, 300, (1.71, 1.33, 2.18)),
+])
+def test_screened_boarder_search_finds_the_same_table_as_testing_every_table(n, cases, a0, boarders0, target):
+    from leftbehind.yingshan.synthetic import boarder_table_target
+
+    expected = _every_table(n, cases, a0, boarders0, target)
+    if expected is None:
+        with pytest.raises(RuntimeError, match="no boarder table"):
+            boarder_table_target(n, cases, a0, boarders0, target)
+    else:
+        assert boarder_table_target(n, cases, a0, boarders0, target) == expected

@@ -327,23 +327,34 @@ def case_counts(pupils: pd.DataFrame, targets: dict, a: dict) -> dict:
 
 
 def boarder_table_target(n: int, cases: int, a0: int, boarders0: int, target: tuple[float, float, float]):
-    """The (boarder cases, boarders) nearest to the current ones whose crude OR and Wald 95 % CI round to ``target``."""
+    """The (boarder cases, boarders) nearest to the current ones whose crude OR and Wald 95 % CI round to ``target``.
+
+    Every table is screened by its odds ratio alone (a value that rounds to ``target[0]`` lies within 0.005 of
+    it; 0.006 leaves room for rounding error), then the few tables left are tested exactly -- the same tables,
+    in the same order, as testing all of them, in a hundredth of the time.
+    """
     a = np.arange(1, cases)[:, None]
     nb = np.arange(cases, n - cases)[None, :]
     b, c = nb - a, cases - a
     d = n - nb - c
     with np.errstate(divide="ignore", invalid="ignore"):
+        near = (b > 0) & (d > 0) & (np.abs(a * d / (b * c) - target[0]) <= 0.006)
+    rows, cols = np.nonzero(near)
+    a, nb = a[rows, 0], nb[0, cols]
+    b, c = nb - a, cases - a
+    d = n - nb - c
+    with np.errstate(divide="ignore", invalid="ignore"):
         log_or = np.log(a * d / (b * c))
         se = np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
-        ok = (b > 0) & (d > 0)
+        ok = np.ones(len(rows), dtype=bool)
         for value, estimate in zip(target, (log_or, log_or - 1.959964 * se, log_or + 1.959964 * se)):
             ok &= np.round(np.exp(estimate), 2) == value
     if not ok.any():
         raise RuntimeError("no boarder table reproduces the printed odds ratio and CI")
-    rows, cols = np.nonzero(ok)
-    distance = np.abs(a[rows, 0] - a0) * 50 + np.abs(nb[0, cols] - boarders0)
+    a, nb = a[ok], nb[ok]
+    distance = np.abs(a - a0) * 50 + np.abs(nb - boarders0)
     best = np.argmin(distance)
-    return int(a[rows[best], 0]), int(nb[0, cols[best]])
+    return int(a[best]), int(nb[best])
 
 
 def match_boarder_or(rng, nssi, score, cells, boarder, target: tuple[float, float, float]):
@@ -515,9 +526,11 @@ def to_raw(frame: pd.DataFrame, codebook) -> pd.DataFrame:
         if name in ("response_id", "school_id"):
             raw[name] = frame[name].astype(str)
         elif column.type == "code" and name not in ("nssi", "treatment"):
-            values = frame[name].map(lambda v: str(v).lower()) if frame[name].dtype == bool else frame[name].astype(str)
             lookup = {str(entry["level"]): code for code, entry in column.codes.items()}
-            raw[name] = values.map(lookup).astype("Int64")
+            text = (lambda v: str(v).lower()) if frame[name].dtype == bool else str
+            where, distinct = pd.factorize(frame[name], use_na_sentinel=False)  # each distinct value looked up once
+            codes = pd.array([lookup.get(text(v)) for v in distinct], dtype="Int64")
+            raw[name] = pd.Series(codes.take(where), index=frame.index)
         elif name == "nssi":
             raw[name] = np.where(frame["nssi"].astype(bool), 1, 2)
             raw[name] = raw[name].astype("Int64")
@@ -574,7 +587,8 @@ def simulate_raw(seed: int = DEFAULT_SEED, overrides: Mapping[str, str] | None =
         + pupils["school_id"].map(school_effect)
     ).to_numpy(dtype=float)
     score = risk + rng.gumbel(size=len(risk))
-    cells = np.array([f"{l}|{g}|{s}" for l, g, s in zip(lbc, pupils["gender"], pupils["stage"])])
+    cells = (pd.Series(np.where(lbc, "True", "False")) + "|" + pupils["gender"].to_numpy(dtype=str) + "|"
+             + pupils["stage"].to_numpy(dtype=str)).to_numpy(dtype=str)  # "True|girl|junior": group x sex x stage
     counts = {f"{l}|{g}|{s}": k for (l, g, s), k in case_counts(pupils, targets, a).items()}
     nssi = top_k_within(score, cells, counts)
     in_lbc = np.flatnonzero(lbc)
