@@ -76,3 +76,12 @@ def test_ministry_bulletins_carry_their_exact_chinese_titles(entries):
     assert entries["moe2015report"].fields["title"].startswith("2015年全国教育事业发展统计公报 [")
     for key in ("moe2014bulletin", "moe2015report"):
         assert "our English rendering" in entries[key].fields["note"]
+
+
+def test_the_plain_text_backend_is_registered_as_the_class_its_entry_point_names():
+    # registered so that each citation's lookup skips the scan of installed entry points: it must stay the same class
+    from importlib.metadata import entry_points
+
+    (entry,) = entry_points(group="pybtex.backends", name="plaintext")
+    assert find_plugin("pybtex.backends", "plaintext") is entry.load()
+    assert "plaintext" in __import__("pybtex.plugin", fromlist=["_RUNTIME_PLUGINS"])._RUNTIME_PLUGINS["pybtex.backends"]
