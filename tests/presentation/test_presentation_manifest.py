@@ -60,6 +60,19 @@ def test_figure_entries_take_every_number_in_alt_text():
     assert [e["shown"] for e in figure_entries("p", [html], "derived")] == ["183", "6.3", "99", "1.84"]
 
 
+def test_outputs_without_a_table_or_image_are_skipped_and_tags_in_capitals_still_count(monkeypatch):
+    import bs4
+
+    parsed = []
+    real = bs4.BeautifulSoup
+    monkeypatch.setattr(bs4, "BeautifulSoup", lambda html, *a, **k: parsed.append(html) or real(html, *a, **k))
+    plain = "<p>No table: 1,024 pupils, 6.3 %.</p>"
+    upper = '<TABLE><TBODY><TR><TH>Girls</TH><TD>1.67</TD></TR></TBODY></TABLE><IMG ALT="OR 1.84 in 2023" SRC="x">'
+    assert [e["shown"] for e in table_entries("p", [plain, upper], "derived")] == ["1.67"]
+    assert [e["shown"] for e in figure_entries("p", [plain, upper], "derived")] == ["1.84", "2023"]
+    assert parsed == [upper, upper]  # the output without a table or image was never parsed
+
+
 def test_build_reads_executed_notebooks_and_glue(tmp_path):
     executed = tmp_path / "jupyter_execute" / "notebooks"
     executed.mkdir(parents=True)

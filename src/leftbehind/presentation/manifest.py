@@ -26,6 +26,9 @@ FORMAT_VERSION = 1
 #: a number in an alt text or a table cell, in either edition (one definition: leftbehind.presentation.i18n)
 NUMBER = SHOWN_NUMBER
 HAS_DIGIT = re.compile(r"\d")
+#: an output without these characters has no table (or image) to parse (most outputs: parsing is the slow part)
+TABLE_TAG = re.compile(r"<table", re.IGNORECASE)
+IMAGE_TAG = re.compile(r"<img", re.IGNORECASE)
 
 
 def format_plain_text(text: str, spec: str) -> str:
@@ -89,6 +92,8 @@ def table_entries(page: str, html_outputs: list[str], tier: str) -> list[dict]:
     entries = []
     number = 0
     for html in html_outputs:
+        if not TABLE_TAG.search(html):
+            continue
         soup = BeautifulSoup(html, "html.parser")
         for table in soup.find_all("table"):
             number += 1
@@ -115,6 +120,8 @@ def figure_entries(page: str, html_outputs: list[str], tier: str) -> list[dict]:
     entries = []
     number = 0
     for html in html_outputs:
+        if not IMAGE_TAG.search(html):
+            continue
         for image in BeautifulSoup(html, "html.parser").find_all("img"):
             number += 1
             for index, match in enumerate(NUMBER.finditer(image.get("alt", "")), start=1):
