@@ -524,3 +524,12 @@ def test_l1_path_prints_nothing(capfd):
     l1_path(design, y, n_alphas=3)
     out, err = capfd.readouterr()
     assert out == "" and err == ""
+
+
+def test_a_constrained_fit_reaches_the_same_maximum_from_another_start(endometrial):
+    # the profile intervals start each constrained fit from the one at the nearest value already tried
+    fit = firth_logit(endometrial[["NV", "PI", "EH"]], endometrial["HG"])
+    for term, value in (("PI", 0.0), ("EH", -1.5), ("const", 2.0)):
+        default = fit.constrained_penalised_llf(term, value)
+        for start in (np.zeros(4), fit.params.to_numpy() + 0.5):
+            assert fit.constrained_penalised_llf(term, value, start=start) == pytest.approx(default, abs=1e-9)

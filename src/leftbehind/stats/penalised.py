@@ -68,22 +68,26 @@ class FirthFit:
             }
         )
 
-    def constrained_penalised_llf(self, terms, values) -> float:
+    def constrained_penalised_llf(self, terms, values, start: np.ndarray | None = None) -> float:
         """Maximum of the penalised log-likelihood with coefficient(s) ``terms`` held at ``values``.
 
         As in logistf, the penalty stays that of the *full* model (Jeffreys prior of
-        all parameters); only the free coefficients are re-estimated.
+        all parameters); only the free coefficients are re-estimated, from ``start`` (all coefficients; default
+        the unconstrained estimates).
         """
+        return self._constrained_fit(terms, values, start)[0]
+
+    def _constrained_fit(self, terms, values, start=None) -> tuple[float, np.ndarray]:
         terms = [terms] if isinstance(terms, str) else list(terms)
         values = np.broadcast_to(np.asarray(values, dtype=float), (len(terms),))
         index = list(self.params.index)
-        start = self.params.to_numpy().copy()
+        start = (self.params.to_numpy() if start is None else np.asarray(start, dtype=float)).copy()
         free = np.ones(len(start), dtype=bool)
         for term, value in zip(terms, values):
             start[index.index(term)] = value
             free[index.index(term)] = False
         beta, _ = _firth_newton(self.x, self.y, start, free)
-        return _penalised_loglike(self.x, self.y, beta)[0]
+        return _penalised_loglike(self.x, self.y, beta)[0], beta
 
     def plr_pvalue(self, terms) -> float:
         """Penalised-likelihood-ratio p of ``terms`` = 0 (one name, or several tested jointly).
@@ -106,9 +110,13 @@ class FirthFit:
 
         cut = stats.chi2.ppf(level, 1)
         b_hat, se = float(self.params[term]), float(self.bse[term])
+        nearest: dict[float, np.ndarray] = {}  # each constrained fit starts from the fit at the nearest value tried
 
         def excess(b):
-            return 2 * (self.penalised_llf - self.constrained_penalised_llf(term, b)) - cut
+            start = nearest[min(nearest, key=lambda v: abs(v - b))] if nearest else None
+            value, beta = self._constrained_fit(term, b, start)
+            nearest[b] = beta
+            return 2 * (self.penalised_llf - value) - cut
 
         limits = []
         for direction in (-1.0, 1.0):
