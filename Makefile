@@ -47,7 +47,8 @@ book: env fonts
 	$(BIN)/python scripts/build_edition.py $(EDITIONS)
 
 book-fresh: env fonts
-	rm -rf _build/.jupyter_cache _build/html _build/jupyter_execute _build/.doctrees _build/.doctrees-zh
+	rm -rf _build/.jupyter_cache _build/html _build/jupyter_execute _build/jupyter_execute-zh_CN _build/.doctrees \
+	  _build/.doctrees-zh
 	$(BIN)/python scripts/prefill_cache.py
 	$(BIN)/python scripts/build_edition.py $(EDITIONS)
 

@@ -53,6 +53,12 @@ def visible_words(node) -> tuple[int, int]:
     return len(CJK.findall(text)), len(LATIN_WORD.findall(text))
 
 
+def test_the_english_site_does_not_publish_the_chinese_builds_executed_notebooks(site):
+    # myst-nb would write them to _build/html/jupyter_execute, beside _build/html/zh (book/_ext/editions.py)
+    assert not (site / "jupyter_execute").exists()
+    assert (site.parent / "jupyter_execute-zh_CN" / "notebooks").is_dir()
+
+
 def test_every_page_has_a_chinese_edition(site):
     missing = [doc for doc in toc_documents() if not (zh(site) / f"{doc}.html").exists()]
     assert not missing

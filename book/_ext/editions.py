@@ -39,6 +39,18 @@ def is_translated(config) -> bool:
     return bool(config.language) and str(config.language).startswith("zh")
 
 
+def _own_executed_folder(app) -> None:
+    """Keep a translated edition's executed notebooks beside its doctrees, out of the English site.
+
+    myst-nb writes the notebooks it executes (or takes from the cache) to ``jupyter_execute`` beside the output
+    folder: for ``_build/html/zh`` that is ``_build/html/jupyter_execute``, inside the English edition's site, which
+    would then publish them.  Runs after myst-nb has made its configuration (``builder-inited``).
+    """
+    if is_translated(app.config):
+        folder = Path(app.doctreedir).parent / f"jupyter_execute-{app.config.language}"
+        app.env.mystnb_config = app.env.mystnb_config.copy(output_folder=str(folder.resolve()))
+
+
 def _untranslated(env) -> dict[str, list[str]]:
     if not hasattr(env, "lb_untranslated"):
         env.lb_untranslated = {}
@@ -204,6 +216,7 @@ def _write_untranslated(app, exception):
 
 
 def setup(app):
+    app.connect("builder-inited", _own_executed_folder, priority=900)  # after myst-nb's create_mystnb_config (500)
     app.add_transform(ChooseEditionOutputs)
     app.add_role_to_domain("glue", "text", EditionPasteTextRole(), override=True)
     app.connect("doctree-read", _adopt_translated_nodes)

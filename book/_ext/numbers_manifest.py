@@ -32,7 +32,8 @@ class NumbersManifestDirective(SphinxDirective):
 
 
 def _executed_dir(app) -> Path:
-    return Path(app.outdir).parent / "jupyter_execute"
+    """Where myst-nb wrote this edition's executed notebooks (``book/_ext/editions.py`` moves the Chinese ones)."""
+    return Path(app.env.mystnb_config.output_folder)
 
 
 def _notebook_docs(app) -> list[tuple[str, str, Path]]:
