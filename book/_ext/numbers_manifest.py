@@ -105,12 +105,18 @@ def _manifest(app) -> dict:
 
 def reread_when_numbers_change(app, env, added, changed, removed):
     """Re-read the page whenever a chapter is read again, or the outputs it lists changed otherwise (the
-    execution cache, the code that reads it); a build with nothing to do re-reads nothing."""
+    execution cache, the code that reads it); a build with nothing to do re-reads nothing.
+
+    A chapter whose executed notebook is missing from myst-nb's output folder (deleted, or the folder moved) is
+    re-read too: myst-nb writes it only when it reads the chapter, and the manifest is read from it.
+    """
     if PAGE not in env.found_docs:
         return []
-    if any(docname.startswith("notebooks/") for docname in (*added, *changed, *removed)):
-        return [PAGE]
-    return [PAGE] if _saved(app).get("key") != _inputs_key(app, _notebook_docs(app), _cache_dir(app)) else []
+    docs, executed = _notebook_docs(app), _executed_dir(app)
+    unwritten = [doc for doc, _, _ in docs if doc not in added and not (executed / f"{doc}.ipynb").is_file()]
+    if unwritten or any(docname.startswith("notebooks/") for docname in (*added, *changed, *removed)):
+        return [PAGE, *unwritten]
+    return [PAGE] if _saved(app).get("key") != _inputs_key(app, docs, _cache_dir(app)) else []
 
 
 def _title(app, docname: str) -> str:
