@@ -197,10 +197,9 @@ def chord_start(current: LogitFit, drop: list[list[int]]) -> tuple[np.ndarray, n
     width = max(len(cols) for cols in drop)
     column = np.zeros((m, width), dtype=np.intp)  # each model's dropped columns, padded with column 0
     used = np.zeros((m, width), dtype=bool)
-    for j, cols in enumerate(drop):
-        column[j, :len(cols)], used[j, :len(cols)] = cols, True
     kept = np.ones((m, k), dtype=bool)
-    kept[np.repeat(np.arange(m), width)[used.ravel()], column[used]] = False
+    for j, cols in enumerate(drop):
+        column[j, :len(cols)], used[j, :len(cols)], kept[j, cols] = cols, True, False
     inverse = np.linalg.inv(info)
     # G_kd and G_dd of each model, padded to a common width with zero columns in G_kd and the identity in G_dd,
     # which leaves G_kd G_dd^{-1} G_dk unchanged

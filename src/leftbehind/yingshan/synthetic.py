@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from leftbehind.core.fast_csv import write_csv
 from leftbehind.spec.codebook import load_codebook
 from leftbehind.core.paths import data_dir
 from leftbehind.core.provenance import load_published
@@ -333,16 +334,17 @@ def boarder_table_target(n: int, cases: int, a0: int, boarders0: int, target: tu
     it; 0.006 leaves room for rounding error), then the few tables left are tested exactly -- the same tables,
     in the same order, as testing all of them, in a hundredth of the time.
     """
+    def other_cells(a, nb):  # non-boarder cases, boarder non-cases, non-boarder non-cases
+        return nb - a, cases - a, n - nb - (cases - a)
+
     a = np.arange(1, cases)[:, None]
     nb = np.arange(cases, n - cases)[None, :]
-    b, c = nb - a, cases - a
-    d = n - nb - c
+    b, c, d = other_cells(a, nb)
     with np.errstate(divide="ignore", invalid="ignore"):
         near = (b > 0) & (d > 0) & (np.abs(a * d / (b * c) - target[0]) <= 0.006)
     rows, cols = np.nonzero(near)
     a, nb = a[rows, 0], nb[0, cols]
-    b, c = nb - a, cases - a
-    d = n - nb - c
+    b, c, d = other_cells(a, nb)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_or = np.log(a * d / (b * c))
         se = np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
@@ -644,8 +646,6 @@ def write_raw(raw: pd.DataFrame, path: Path) -> Path:
     :func:`leftbehind.core.fast_csv.write_csv` writes pandas' bytes several times faster (each scenario of the
     robustness chapter writes one export).
     """
-    from leftbehind.core.fast_csv import write_csv
-
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_csv(raw, path)
