@@ -69,7 +69,8 @@ def loglike_dual_bound(eta: np.ndarray, p: np.ndarray, q: np.ndarray, log_1pe: n
     around ``p``: ``f(p) = -log_1pe - q eta``, ``f'(p) = eta``, and ``f''`` = ``1 / (a (1 - a))`` is largest
     at an end of the interval between ``p`` and ``a``, so
     ``f(a) <= f(p) + eta delta + delta^2 / (2 min(p (1 - p), a (1 - a)))``.
-    Where some ``a`` leaves (0, 1) the column has no bound (``inf``).
+    Where some ``a`` leaves (0, 1) the column has no bound (``inf``).  ``w`` is one weight vector, or one
+    per column (n x m).
     """
     a, b = p + delta, q - delta  # a and 1 - a
     if a.min() > 0.0 and b.min() > 0.0:  # the usual case, checked without a strided reduction
@@ -86,7 +87,7 @@ def loglike_dual_bound(eta: np.ndarray, p: np.ndarray, q: np.ndarray, log_1pe: n
         b *= 0.5
         b += eta * (delta - q)
         b -= log_1pe
-        bound[inside] = w @ b[:, inside]
+        bound[inside] = w @ b[:, inside] if w.ndim == 1 else np.einsum("nm,nm->m", w[:, inside], b[:, inside])
     return bound
 
 

@@ -187,32 +187,44 @@ def chord_start(current: LogitFit, drop: list[list[int]]) -> tuple[np.ndarray, n
     ``kept`` (m x k, bool): the columns each reduced model keeps; ``solvers`` (m x k x k): the inverse of each
     kept block of ``current.information``, zero elsewhere; ``beta`` (k x m): the conditional estimates
     ``beta_keep + H_kk^{-1} H_kd beta_drop``, the constrained optima of the quadratic approximation.
-
-    One inverse serves every model: with ``G = H^{-1}`` and ``d`` the dropped columns, the block-inverse
-    identities give ``H_kk^{-1} = G_kk - G_kd G_dd^{-1} G_dk`` and ``H_kk^{-1} H_kd = -G_kd G_dd^{-1}``, so each
-    model costs a ``|d| x |d|`` inverse instead of a ``k x k`` one.
+    One inverse serves every model (:func:`conditional_starts`).
     """
-    info = current.information
-    k, m = info.shape[0], len(drop)
+    k, m = current.information.shape[0], len(drop)
     width = max(len(cols) for cols in drop)
     column = np.zeros((m, width), dtype=np.intp)  # each model's dropped columns, padded with column 0
     used = np.zeros((m, width), dtype=bool)
     kept = np.ones((m, k), dtype=bool)
     for j, cols in enumerate(drop):
         column[j, :len(cols)], used[j, :len(cols)], kept[j, cols] = cols, True, False
-    inverse = np.linalg.inv(info)
+    solvers, beta = conditional_starts(np.linalg.inv(current.information)[None], current.params[None], column, used,
+                                       kept)
+    return kept, solvers, beta.T
+
+
+def conditional_starts(inverse: np.ndarray, params: np.ndarray, column: np.ndarray, used: np.ndarray,
+                       kept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each reduced model's kept-block inverse and conditional estimates, from the inverse of the whole matrix.
+
+    For models ``c`` (leading dimension; ``inverse`` (c x k x k) and ``params`` (c x k) may have it 1, to share
+    one current model): ``column[c]`` lists the dropped columns (padded; ``used`` marks the real ones) and
+    ``kept[c]`` the others.  With ``G = H^{-1}`` and ``d`` the dropped columns, the block-inverse identities give
+    ``H_kk^{-1} = G_kk - G_kd G_dd^{-1} G_dk`` and ``H_kk^{-1} H_kd = -G_kd G_dd^{-1}``, so each model costs a
+    ``|d| x |d|`` inverse instead of a ``k x k`` one.  Returns ``(solvers c x k x k, beta c x k)``: zero outside
+    the kept block and at the dropped columns.
+    """
+    width = column.shape[1]
     # G_kd and G_dd of each model, padded to a common width with zero columns in G_kd and the identity in G_dd,
     # which leaves G_kd G_dd^{-1} G_dk unchanged
-    g_d = np.where(used[:, None, :], inverse[:, column].transpose(1, 0, 2), 0.0)
-    both = used[:, :, None] & used[:, None, :]
-    g_dd = np.where(both, inverse[column[:, :, None], column[:, None, :]], np.eye(width)[None, :, :])
-    beta_d = np.where(used, current.params[column], 0.0)[:, :, None]
-    lead = g_d @ np.linalg.inv(g_dd)  # m x k x width: G_kd G_dd^{-1}
-    solvers = inverse[None, :, :] - lead @ g_d.transpose(0, 2, 1)
+    g_d = np.where(used[:, None, :], np.take_along_axis(inverse, column[:, None, :], axis=2), 0.0)
+    g_dd = np.take_along_axis(np.take_along_axis(inverse, column[:, :, None], axis=1), column[:, None, :], axis=2)
+    g_dd = np.where(used[:, :, None] & used[:, None, :], g_dd, np.eye(width)[None, :, :])
+    beta_d = np.where(used, np.take_along_axis(params, column, axis=1), 0.0)[:, :, None]
+    lead = g_d @ np.linalg.inv(g_dd)  # c x k x width: G_kd G_dd^{-1}
+    solvers = inverse - lead @ g_d.transpose(0, 2, 1)
     solvers[~(kept[:, :, None] & kept[:, None, :])] = 0.0
-    beta = current.params[:, None] - (lead @ beta_d)[:, :, 0].T
-    beta[~kept.T] = 0.0
-    return kept, solvers, beta
+    beta = params - (lead @ beta_d)[:, :, 0]
+    beta[~kept] = 0.0
+    return solvers, beta
 
 
 def finish_with_newton(x: np.ndarray, y: np.ndarray, w: np.ndarray, kept: np.ndarray, beta: np.ndarray,
