@@ -10,6 +10,10 @@ machine has the cores; their output lines are prefixed with the edition.  The ed
 (each has its own output folder, doctrees and executed-notebook folder) and only read the execution cache, so
 the result is the one a build after another gives.
 
+An edition whose inputs and output are unchanged since its last successful build is not built again
+(:func:`up_to_date`; ``LEFTBEHIND_FORCE_BUILD=1`` builds it anyway): a rebuild with nothing to do takes well under
+a second instead of two Sphinx start-ups.
+
 Both editions are built from the same sources by Jupyter Book's own Sphinx entry point with the same
 ``_config.yml``; the Chinese edition only overrides the language settings below.  Neither executes a notebook:
 both read the execution cache that ``scripts/prefill_cache.py`` fills, so the two editions show the outputs of
@@ -19,6 +23,7 @@ not force a full re-read.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -87,7 +92,84 @@ def overrides(edition: str) -> dict:
     return config
 
 
+#: editions whose build is skipped when nothing it reads has changed since its last successful build
+STAMPED = ("en", "zh")
+STAMPS = ROOT / "_build" / ".stamps"
+#: what a build does not read: build products, environments, caches, version control, the tests and benchmarks
+NOT_INPUTS = {"_build", ".venv", ".tools", ".git", ".hypothesis", ".pytest_cache", "tests", "benchmarks"}
+
+
+def _listing(folder: Path, skip: Path | None = None):
+    """``(relative path, size, mtime in ns)`` of every file under ``folder`` (not under ``skip``), sorted."""
+    found = []
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if path.is_file() and (skip is None or skip not in path.parents):
+            stat = path.stat()
+            found.append((str(path.relative_to(folder)), stat.st_size, stat.st_mtime_ns))
+    return found
+
+
+def inputs_fingerprint(edition: str) -> str:
+    """A hash of everything an edition's build reads: the repository's files (contents), the execution cache
+    (listing), the edition's settings, the Python and the editions asked for (``LEFTBEHIND_EDITIONS``).
+
+    Deliberately wide (a change to the README rebuilds too); what matters is that nothing the build reads is left
+    out.  The installed packages are covered by ``uv.lock`` and the Python version."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    digest.update(json.dumps([edition, sys.version, os.environ.get("LEFTBEHIND_EDITIONS", ""),
+                              EDITIONS[edition]["config"], ZH_THEME, ZH_TITLE, ZH_AUTHOR, JB_OVERRIDES],
+                             sort_keys=True, default=str).encode())
+    for top in sorted(ROOT.iterdir()):
+        if top.name in NOT_INPUTS:
+            continue
+        for path in [top] if top.is_file() else sorted(top.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and ".ipynb_checkpoints" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(json.dumps(_listing(ROOT / "_build" / ".jupyter_cache")).encode())
+    return digest.hexdigest()
+
+
+def outputs_fingerprint(edition: str) -> str:
+    """A hash of the listing of an edition's output folder (another edition's folder inside it left out)."""
+    import hashlib
+
+    out = ROOT / EDITIONS[edition]["out"]
+    inner = [ROOT / EDITIONS[other]["out"] for other in EDITIONS if other != edition]
+    skip = next((folder for folder in inner if out in folder.parents), None)
+    return hashlib.sha256(json.dumps(_listing(out, skip)).encode()).hexdigest()
+
+
+def up_to_date(edition: str) -> bool:
+    """True when the edition's last build succeeded, nothing it reads has changed and its output is untouched."""
+    if edition not in STAMPED or os.environ.get("LEFTBEHIND_FORCE_BUILD"):
+        return False
+    stamp = STAMPS / f"{edition}.json"
+    try:
+        recorded = json.loads(stamp.read_text())
+    except (OSError, ValueError):
+        return False
+    return recorded == {"inputs": inputs_fingerprint(edition), "outputs": outputs_fingerprint(edition)}
+
+
 def build(edition: str) -> int:
+    """Build one edition, unless it is up to date (:func:`up_to_date`); 0 on success."""
+    if up_to_date(edition):
+        print(f"The {edition} edition is up to date: nothing it reads has changed since its last build "
+              f"({EDITIONS[edition]['out']}; LEFTBEHIND_FORCE_BUILD=1 builds it anyway).", flush=True)
+        return 0
+    stamp = STAMPS / f"{edition}.json"
+    stamp.unlink(missing_ok=True)  # an interrupted or failed build is never taken for an up-to-date one
+    inputs = inputs_fingerprint(edition) if edition in STAMPED else None  # before the build reads them
+    status = _sphinx(edition)
+    if status == 0 and inputs is not None:
+        STAMPS.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(json.dumps({"inputs": inputs, "outputs": outputs_fingerprint(edition)}))
+    return status
+
+
+def _sphinx(edition: str) -> int:
     from jupyter_book.sphinx import build_sphinx
 
     spec = EDITIONS[edition]
