@@ -8,7 +8,8 @@ A script that reports times (never a test).  Part 1 times the fast bootstrap of 
 elimination (:func:`leftbehind.stats.bootstrap_selection.bootstrap_selection`, ``--resamples`` on ``--workers``
 processes) and, in the same run, the exact path (:func:`leftbehind.stats.stepwise.backward_lr`, statsmodels, on
 copied rows) on ``--subset`` resamples scaled up, and checks that both retain the same variables on each of
-those resamples.  Part 2 computes every section of the chapter (:mod:`leftbehind.chapters.robustness`) with an
+those resamples; then Table 8's bootstrap (282 rows) by the lockstep path and by the one-at-a-time path,
+interleaved, with the same decisions checked on every resample.  Part 2 computes every section of the chapter (:mod:`leftbehind.chapters.robustness`) with an
 empty cache (a temporary ``LEFTBEHIND_CACHE_DIR``), section by section.  Peak memory is the largest resident
 set of this process and of its worker processes.  Targets (issue 15): bootstrap <= 8 s, chapter <= 20 s, on
 2 cores.  Results are appended to ``benchmarks/results/robustness.jsonl``.
@@ -25,6 +26,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,6 +71,34 @@ def bench_bootstrap(args) -> dict:
             "same_retained": f"{same}/{args.subset}", "ratio_exact_over_fast": round(ratio, 1)}
 
 
+def bench_table8(args) -> dict:
+    """Table 8's bootstrap (282 rows): the lockstep path against the one-resample-at-a-time path, same run."""
+    from leftbehind.chapters.robustness import robustness_chapter
+    from leftbehind.stats import bootstrap_selection as bs
+
+    cohort = robustness_chapter(n_boot=args.resamples).cohort
+    problem = bs.selection_problem(cohort.design8, cohort.y8, cohort.blocks)
+    limit, seconds, results = bs.LOCKSTEP_MAX_ROWS, {}, {}
+    try:
+        for path, rows in (("one at a time", 0), ("lockstep", limit), ("one at a time", 0), ("lockstep", limit)):
+            bs.LOCKSTEP_MAX_ROWS = rows  # interleaved, so a drift in the machine's speed hits both alike
+            start = time.perf_counter()
+            results[path] = bs.bootstrap_selection(problem, n_boot=args.resamples, workers=args.workers)
+            seconds.setdefault(path, []).append(time.perf_counter() - start)
+    finally:
+        bs.LOCKSTEP_MAX_ROWS = limit
+    one, together = results["one at a time"], results["lockstep"]
+    same = bool((one.retained == together.retained).all() and (one.failed == together.failed).all())
+    gap = float(np.nanmax(np.abs(one.final_params - together.final_params)))
+    best = {path: min(times) for path, times in seconds.items()}
+    print(f"[bench] Table 8 bootstrap ({len(problem.y)} rows, {args.resamples:,} resamples, {args.workers} "
+          f"worker(s)): lockstep {best['lockstep']:.1f} s, one at a time {best['one at a time']:.1f} s (best of 2, "
+          f"interleaved); ratio {best['one at a time'] / best['lockstep']:.1f}x; same retained and failed "
+          f"resamples: {same}; largest estimate difference {gap:.1e}", flush=True)
+    return {"table8_lockstep_s": round(best["lockstep"], 2), "table8_one_at_a_time_s": round(best["one at a time"], 2),
+            "table8_same_decisions": same, "table8_max_estimate_gap": gap}
+
+
 def bench_chapter(args) -> dict:
     os.environ["LEFTBEHIND_CACHE_DIR"] = tempfile.mkdtemp(prefix="bench-robustness-")
     from leftbehind.chapters.robustness import RobustnessChapter, robustness_chapter
@@ -103,6 +134,7 @@ def main(argv=None) -> int:
               "load_average": round(os.getloadavg()[0], 1), "resamples": args.resamples, "workers": args.workers}
     if not args.skip_bootstrap:
         record.update(bench_bootstrap(args))
+        record.update(bench_table8(args))
     if not args.skip_chapter:
         record.update(bench_chapter(args))
     own, children = peak_mb()
