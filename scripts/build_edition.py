@@ -110,8 +110,8 @@ def _listing(folder: Path, skip: Path | None = None):
 
 
 def inputs_fingerprint(edition: str) -> str:
-    """A hash of everything an edition's build reads: the repository's files (contents), the execution cache
-    (listing), the edition's settings, the Python and the editions asked for (``LEFTBEHIND_EDITIONS``).
+    """A hash of everything an edition's build reads: the repository's files (contents), the execution cache's
+    executed notebooks (listing), the edition's settings, the Python and the editions asked for (``LEFTBEHIND_EDITIONS``).
 
     Deliberately wide (a change to the README rebuilds too); what matters is that nothing the build reads is left
     out.  The installed packages are covered by ``uv.lock`` and the Python version."""
@@ -127,7 +127,9 @@ def inputs_fingerprint(edition: str) -> str:
         for path in [top] if top.is_file() else sorted(top.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and ".ipynb_checkpoints" not in path.parts:
                 digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(json.dumps(_listing(ROOT / "_build" / ".jupyter_cache")).encode())
+    # the executed notebooks, one folder per content hash; not the database beside them, which reading the cache
+    # rewrites (a cold build would otherwise always be followed by one more)
+    digest.update(json.dumps(_listing(ROOT / "_build" / ".jupyter_cache" / "executed")).encode())
     return digest.hexdigest()
 
 

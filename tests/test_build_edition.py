@@ -33,6 +33,11 @@ def test_editions_side_by_side_relay_their_lines_and_report_a_failure(tmp_path, 
     assert "[gettext] done gettext" in capsys.readouterr().out
 
 
+def _write(path, text="new"):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
 def _fake_repository(tmp_path, monkeypatch):
     """A repository in ``tmp_path`` and a stand-in Sphinx that writes a page and records each call."""
     (tmp_path / "notebooks").mkdir()
@@ -40,8 +45,9 @@ def _fake_repository(tmp_path, monkeypatch):
     (tmp_path / "_config.yml").write_text("title: x\n")
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_x.py").write_text("")
-    (tmp_path / "_build" / ".jupyter_cache").mkdir(parents=True)
-    (tmp_path / "_build" / ".jupyter_cache" / "global.db").write_text("one")
+    (tmp_path / "_build" / ".jupyter_cache" / "executed" / "abc").mkdir(parents=True)
+    (tmp_path / "_build" / ".jupyter_cache" / "executed" / "abc" / "base.ipynb").write_text("one")
+    (tmp_path / "_build" / ".jupyter_cache" / "global.db").write_text("records")
     monkeypatch.setattr(build_edition, "ROOT", tmp_path)
     monkeypatch.setattr(build_edition, "STAMPS", tmp_path / "_build" / ".stamps")
     monkeypatch.delenv("LEFTBEHIND_FORCE_BUILD", raising=False)
@@ -66,6 +72,8 @@ def test_an_unchanged_edition_is_not_built_again(tmp_path, monkeypatch, capsys):
     assert calls == ["en", "zh"]  # both skipped
     assert "en edition is up to date" in capsys.readouterr().out
     (tmp_path / "tests" / "test_x.py").write_text("# the tests are not read by the build\n")
+    # reading the execution cache rewrites its database (a cold build does): the executed notebooks are the same
+    (tmp_path / "_build" / ".jupyter_cache" / "global.db").write_text("records, accessed")
     assert build_edition.build("en") == 0 and calls == ["en", "zh"]
 
 
@@ -76,7 +84,8 @@ def test_any_change_the_build_reads_or_to_its_output_builds_again(tmp_path, monk
     changes = [
         lambda: (tmp_path / "notebooks" / "chapter.md").write_text("# A chapter, edited\n"),  # a page
         lambda: (tmp_path / "src.py").write_text("x = 1\n"),  # a new file anywhere in the repository
-        lambda: (tmp_path / "_build" / ".jupyter_cache" / "global.db").write_text("two"),  # the execution cache
+        lambda: (tmp_path / "_build" / ".jupyter_cache" / "executed" / "abc" / "base.ipynb").write_text("two"),
+        lambda: _write(tmp_path / "_build" / ".jupyter_cache" / "executed" / "def" / "base.ipynb"),  # a new record
         lambda: monkeypatch.setenv("LEFTBEHIND_EDITIONS", "en"),  # what the notebooks were asked to write
         lambda: (tmp_path / "_build" / "html" / "index.html").write_text("edited by hand"),  # the output
         lambda: (tmp_path / "_build" / "html" / "index.html").unlink(),

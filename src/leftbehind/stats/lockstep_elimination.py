@@ -148,7 +148,8 @@ def _full_models(x, y, w, start, tol):
     """The full model on every resample (rows of ``w``): Newton steps, then chord steps, from ``start``.
 
     Returns ``(beta, information, v, llf, diverged)``: ``information`` is ``X' diag(w v) X`` with
-    ``v = p (1 - p)`` at the estimates; where the steps stop shrinking, :func:`~leftbehind.stats.fast_logit.fit_logit` finishes, as in
+    ``v = p (1 - p)`` at the estimates.  Where the steps stop shrinking,
+    :func:`~leftbehind.stats.fast_logit.fit_logit` finishes, as in
     :func:`~leftbehind.stats.fast_logit.fit_logit_chord`; ``diverged`` marks the fits that fail as they fail there
     (no convergence, or estimates beyond 50 in size: separation), so the resample fails.
     """
