@@ -232,15 +232,18 @@ def _run_chunk(args) -> tuple:
     problem, seed, b_values, p_remove = args
     n, k = len(problem.y), problem.x.shape[1]
     names = problem.variables
-    weights = np.stack([np.bincount(resample_indices(n, seed, b), minlength=n) for b in b_values]).astype(float)
+
+    def weights(b: int) -> np.ndarray:
+        return np.bincount(resample_indices(n, seed, b), minlength=n).astype(float)
+
     with fast_logit.single_threaded_blas():
         try:
             start = fit_logit(problem.x, problem.y).params  # the full-sample estimates warm-start every resample
         except ConvergenceError:
             start = None
         if n <= LOCKSTEP_MAX_ROWS:
-            lockstep = eliminate_lockstep(problem.x, problem.y, weights, [problem.blocks[v] for v in names], start,
-                                          p_remove)
+            lockstep = eliminate_lockstep(problem.x, problem.y, np.stack([weights(b) for b in b_values]),
+                                          [problem.blocks[v] for v in names], start, p_remove)
             retained, final, full = lockstep.retained, lockstep.final_params, lockstep.full_params
             failed = lockstep.failed.copy()
             one_by_one = np.flatnonzero(lockstep.handed_over)
@@ -252,7 +255,7 @@ def _run_chunk(args) -> tuple:
             one_by_one = range(len(b_values))
         for i in one_by_one:
             try:
-                result = backward_fast(problem, weights[i], p_remove, start=start)
+                result = backward_fast(problem, weights(b_values[i]), p_remove, start=start)
             except (ConvergenceError, np.linalg.LinAlgError):
                 failed[i] = True
                 continue
