@@ -143,6 +143,17 @@ def outputs_fingerprint(edition: str) -> str:
     return hashlib.sha256(json.dumps(_listing(out, skip)).encode()).hexdigest()
 
 
+def static_fingerprint() -> str:
+    """A hash of the site's own static files (``book/_static``: styles and scripts)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "book" / "_static").rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def up_to_date(edition: str) -> bool:
     """True when the edition's last build succeeded, nothing it reads has changed and its output is untouched."""
     if edition not in STAMPED or os.environ.get("LEFTBEHIND_FORCE_BUILD"):
@@ -164,14 +175,21 @@ def build(edition: str) -> int:
     stamp = STAMPS / f"{edition}.json"
     stamp.unlink(missing_ok=True)  # an interrupted or failed build is never taken for an up-to-date one
     inputs = inputs_fingerprint(edition) if edition in STAMPED else None  # before the build reads them
-    status = _sphinx(edition)
-    if status == 0 and inputs is not None:
+    # Sphinx copies static files only when it writes some page, and a page links them with a checksum: when a style
+    # or script changed since the last successful build, every page is written again (the doctrees are kept)
+    static = STAMPS / f"{edition}.static"
+    styles = static_fingerprint()
+    recorded = static.read_text() if static.is_file() else None
+    status = _sphinx(edition, force_all=(ROOT / EDITIONS[edition]["out"]).is_dir() and recorded != styles)
+    if status == 0:
         STAMPS.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(json.dumps({"inputs": inputs, "outputs": outputs_fingerprint(edition)}))
+        static.write_text(styles)
+        if inputs is not None:
+            stamp.write_text(json.dumps({"inputs": inputs, "outputs": outputs_fingerprint(edition)}))
     return status
 
 
-def _sphinx(edition: str) -> int:
+def _sphinx(edition: str, force_all: bool = False) -> int:
     from jupyter_book.sphinx import build_sphinx
 
     spec = EDITIONS[edition]
@@ -183,6 +201,7 @@ def _sphinx(edition: str) -> int:
         path_config=str(ROOT / "_config.yml"),
         confoverrides=overrides(edition),
         builder=spec["builder"],
+        force_all=force_all,
         warningiserror=True,
         keep_going=True,
     )

@@ -53,8 +53,9 @@ def _fake_repository(tmp_path, monkeypatch):
     monkeypatch.delenv("LEFTBEHIND_FORCE_BUILD", raising=False)
     calls, outcome = [], {"status": 0}
 
-    def sphinx(edition):
+    def sphinx(edition, force_all=False):
         calls.append(edition)
+        outcome.setdefault("force_all", []).append(force_all)
         out = tmp_path / build_edition.EDITIONS[edition]["out"]
         out.mkdir(parents=True, exist_ok=True)
         (out / "index.html").write_text(f"<p>{edition} {len(calls)}</p>")
@@ -119,3 +120,19 @@ def test_a_failed_or_forced_build_is_never_taken_for_an_up_to_date_one(tmp_path,
     build_edition.build("gettext")
     build_edition.build("gettext")
     assert calls[-2:] == ["gettext", "gettext"]  # the message templates are not stamped
+
+
+def test_a_changed_style_or_script_writes_every_page_again(tmp_path, monkeypatch):
+    # Sphinx copies static files only when it writes a page, and pages link them with a checksum
+    calls, outcome = _fake_repository(tmp_path, monkeypatch)
+    _write(tmp_path / "book" / "_static" / "site.css", "p { color: black; }")
+    build_edition.build("en")
+    assert outcome["force_all"] == [False]  # a first build writes every page anyway
+    (tmp_path / "notebooks" / "chapter.md").write_text("# A chapter, edited\n")
+    build_edition.build("en")
+    assert outcome["force_all"] == [False, False]  # Sphinx finds the changed page itself
+    _write(tmp_path / "book" / "_static" / "site.css", "p { color: navy; }")
+    build_edition.build("en")
+    assert outcome["force_all"] == [False, False, True]
+    build_edition.build("en")
+    assert len(calls) == 3  # and then up to date
