@@ -101,6 +101,12 @@ CRISIS_NUMBERS = {"12356": "tel:12356", "12355": "tel:12355"}
 
 # For every <img> in the article: its rendered width, the width it was drawn for (CSS px) and the smallest
 # text it contains at that width (written by leftbehind.plots.figures.show_figure as data-min-text-px).
+#: every visible table that a reader would have to scroll sideways (its box narrower than the table); a table too
+#: wide for its column is shown as cards instead (book/_static/leftbehind-tables.js)
+WIDE_TABLES_JS = """() => Array.from(document.querySelectorAll('.bd-article table')).filter(table => {
+  const box = table.closest('.lb-table-scroll, .pst-scrollable-table-container') || table;
+  return box.offsetParent !== null && table.scrollWidth > box.clientWidth + 1;
+}).map(table => (table.querySelector('th') || table).textContent.trim().slice(0, 40))"""
 IMAGES_JS = """() => Array.from(document.querySelectorAll('article img')).map(img => {
   const box = img.getBoundingClientRect();
   return {src: (img.getAttribute('src') || '').slice(0, 40), shown: box.width, visible: box.width > 0 && box.height > 0,
@@ -123,8 +129,9 @@ def _shot_name(doc: str, label: str) -> Path:
 @pytest.mark.parametrize("edition", ["en", "zh"])
 @pytest.mark.parametrize("label", list(WIDTHS))
 def test_every_page_reads_without_sideways_scrolling_and_with_legible_figures(browser, served_site, label, edition):
-    """At 390 px and 1280 px: no page-level horizontal scroll, every figure's text >= 9 CSS px, tel: links where
-    crisis numbers appear. Saves a full-page screenshot of every page in _build/screenshots/."""
+    """At 390 px and 1280 px: no page-level horizontal scroll, no table that scrolls sideways (a wide one reads as
+    cards), every figure's text >= 9 CSS px, tel: links where crisis numbers appear. Saves a full-page screenshot
+    of every page in _build/screenshots/."""
     width, height = WIDTHS[label]
     ctx = _new_context(browser, width, height)
     problems = []
@@ -134,6 +141,9 @@ def test_every_page_reads_without_sideways_scrolling_and_with_legible_figures(br
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 1:
             problems.append(f"{doc} @{width}px: page scrolls sideways by {overflow} px")
+        page.wait_for_selector("html[data-lb-tables=fitted]", state="attached", timeout=LOAD_TIMEOUT_MS)
+        for first_header in page.evaluate(WIDE_TABLES_JS):
+            problems.append(f"{doc} @{width}px: a table scrolls sideways (first header {first_header!r})")
         for img in page.evaluate(IMAGES_JS):
             if not img["visible"]:
                 continue

@@ -79,6 +79,37 @@ def test_to_html_keeps_a_meaningful_index_and_wraps_in_a_scroll_box():
     assert soup.figure.contents[0].name == "figcaption"  # outside the scroll box, so it wraps on a phone
 
 
+def test_every_cell_carries_its_columns_name_for_the_cards_a_narrow_screen_shows():
+    frame = pd.DataFrame({"or": [1.5, 2.0], "ci_low": [1.1, 1.2], "ci_high": [2.0, 3.1], "p": [0.2, 0.0001]},
+                         index=pd.Index(["problem_solving", "patience"], name="factor"))
+    soup = BeautifulSoup(to_html(frame, caption="Odds ratios"), "html.parser")
+    table = soup.table
+    assert table["role"] == "table" and [g["role"] for g in table.find_all(["thead", "tbody"])] == ["rowgroup"] * 2
+    headers = [th.get_text() for th in table.select("thead th")]
+    assert [th["role"] for th in table.select("thead th")] == ["columnheader"] * 5
+    for row in table.select("tbody tr"):
+        assert row["role"] == "row"
+        assert [td["data-label"] for td in row.find_all("td")] == headers  # every value beside its column's name
+        assert all(td["role"] == "cell" for td in row.find_all("td"))
+    quoted = BeautifulSoup(to_html(pd.DataFrame({'a "quoted" <name>': [1]})), "html.parser")
+    assert quoted.td["data-label"] == quoted.th.get_text() == 'a "quoted" <name>'  # escaped, read back whole
+
+
+def test_phone_cards_in_the_chinese_edition_name_the_columns_in_chinese(monkeypatch):
+    from leftbehind.presentation.i18n import choose_edition
+
+    monkeypatch.setenv("LEFTBEHIND_EDITIONS", "en zh_CN")
+    wide = pd.DataFrame({"or": [1.5], "ci_low": [1.1], "ci_high": [2.0], "p": [0.2]})
+    both = to_html(wide)
+    for language in (None, "zh_CN"):
+        table = BeautifulSoup(choose_edition(both, language)[0], "html.parser").table
+        headers = [th.get_text() for th in table.select("thead th")]
+        assert [td["data-label"] for td in table.select("tbody td")] == headers
+    english, chinese = (BeautifulSoup(choose_edition(both, lang)[0], "html.parser") for lang in (None, "zh_CN"))
+    assert [td["data-label"] for td in english.select("td")][1] == "95 % CI low"
+    assert [td["data-label"] for td in chinese.select("td")][1] == "95% CI 下限"  # the Chinese edition's own words
+
+
 def test_table_wrapper_renders_with_its_caption():
     table = Table(pd.DataFrame({"n": [3]}), "A caption")
     assert "<figcaption>A caption</figcaption>" in table._repr_html_() and "A caption" in repr(table)

@@ -8,8 +8,9 @@ formatter for data frames by :func:`install`, which :func:`leftbehind.plots.figu
 - numbers by kind: counts with thousands separators and no decimals; p-values at three decimals, or ``< 0.001``;
   other numbers at a precision chosen from the column's magnitude (at least two significant digits);
 - missing values as "—";
-- text never truncated; every table in its own horizontally scrolling box, so the page itself never scrolls
-  sideways on a phone.
+- text never truncated; a table too wide for its column (a phone, a laptop beside the sidebars) shows each row as
+  a card, every value beside its column's name (``data-label``; ``book/_static/leftbehind-tables.js``), so nothing
+  scrolls sideways; without JavaScript, every table scrolls in its own box, so the page itself never does.
 
 A table with a caption is numbered in the book ("Table 12."), and a table given a ``name`` (``tbl-…``) can be
 cited from the prose with ``{numref}`` (``book/_ext/numbered_outputs.py`` turns the caption into a Sphinx
@@ -189,22 +190,28 @@ def _render(frame: pd.DataFrame, caption: str | None, name: str | None,
     formatters = [column_formatter(name, frame[name], precision.get(name)) for name in frame.columns]
     numeric = [pd.api.types.is_numeric_dtype(frame[name]) and not pd.api.types.is_bool_dtype(frame[name])
                for name in frame.columns]
+    headers = [translate(label(name)) for name in frame.columns]
+    # a table too wide for its column reads as one card per row (book/_static/leftbehind-tables.js and .css):
+    # each cell carries its column's name, so no column is guessed and nothing scrolls sideways; explicit ARIA
+    # roles keep it a table for screen readers when the cards change its display
     head = "".join(
-        f'<th scope="col" class="{"lb-num" if is_num else "lb-text"}">{html.escape(translate(label(name)))}</th>'
-        for name, is_num in zip(frame.columns, numeric)
+        f'<th scope="col" class="{"lb-num" if is_num else "lb-text"}" role="columnheader">{html.escape(header)}</th>'
+        for header, is_num in zip(headers, numeric)
     )
     rows = []
     for values in frame.itertuples(index=False, name=None):
         cells = []
-        for value, fmt, is_num in zip(values, formatters, numeric):
+        for value, fmt, is_num, header in zip(values, formatters, numeric, headers):
             text = html.escape(fmt(value) if is_num else translate(fmt(value)))
-            cells.append(f'<td class="{"lb-num" if is_num else "lb-text"}">{text}</td>')
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+            cells.append(f'<td class="{"lb-num" if is_num else "lb-text"}" role="cell" '
+                         f'data-label="{html.escape(header, quote=True)}">{text}</td>')
+        rows.append('<tr role="row">' + "".join(cells) + "</tr>")
     table = (
         # tabindex: a keyboard user can scroll the box (axe: scrollable-region-focusable)
         f'<div class="lb-table-scroll" tabindex="0" role="region" aria-label="{html.escape(translate("table (scrolls sideways)"), quote=True)}" '
         'style="overflow-x:auto;max-width:100%">'
-        f'<table class="lb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+        f'<table class="lb-table" role="table"><thead role="rowgroup"><tr role="row">{head}</tr></thead>'
+        f'<tbody role="rowgroup">{"".join(rows)}</tbody></table></div>'
     )
     if not caption:
         return table
