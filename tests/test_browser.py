@@ -99,14 +99,15 @@ FIRST_VISIT_MAX = 1_500_000
 LATER_PAGE_MAX = 400_000
 CRISIS_NUMBERS = {"12356": "tel:12356", "12355": "tel:12355"}
 
-# For every <img> in the article: its rendered width, the width it was drawn for (CSS px) and the smallest
-# text it contains at that width (written by leftbehind.plots.figures.show_figure as data-min-text-px).
 #: every visible table that a reader would have to scroll sideways (its box narrower than the table); a table too
 #: wide for its column is shown as cards instead (book/_static/leftbehind-tables.js)
 WIDE_TABLES_JS = """() => Array.from(document.querySelectorAll('.bd-article table')).filter(table => {
   const box = table.closest('.lb-table-scroll, .pst-scrollable-table-container') || table;
   return box.offsetParent !== null && table.scrollWidth > box.clientWidth + 1;
 }).map(table => (table.querySelector('th') || table).textContent.trim().slice(0, 40))"""
+
+# For every <img> in the article: its rendered width, the width it was drawn for (CSS px) and the smallest
+# text it contains at that width (written by leftbehind.plots.figures.show_figure as data-min-text-px).
 IMAGES_JS = """() => Array.from(document.querySelectorAll('article img')).map(img => {
   const box = img.getBoundingClientRect();
   return {src: (img.getAttribute('src') || '').slice(0, 40), shown: box.width, visible: box.width > 0 && box.height > 0,
