@@ -23,6 +23,7 @@ not force a full re-read.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -109,24 +110,27 @@ def _listing(folder: Path, skip: Path | None = None):
     return found
 
 
+def _contents(digest, paths) -> None:
+    """Add each file's path (relative to the repository) and contents to ``digest``, in the order given."""
+    for path in paths:
+        if path.is_file() and "__pycache__" not in path.parts and ".ipynb_checkpoints" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+
+
 def inputs_fingerprint(edition: str) -> str:
     """A hash of everything an edition's build reads: the repository's files (contents), the execution cache's
-    executed notebooks (listing), the edition's settings, the Python and the editions asked for (``LEFTBEHIND_EDITIONS``).
+    executed notebooks (listing), the edition's settings, the Python and the editions asked for
+    (``LEFTBEHIND_EDITIONS``).
 
     Deliberately wide (a change to the README rebuilds too); what matters is that nothing the build reads is left
     out.  The installed packages are covered by ``uv.lock`` and the Python version."""
-    import hashlib
-
     digest = hashlib.sha256()
     digest.update(json.dumps([edition, sys.version, os.environ.get("LEFTBEHIND_EDITIONS", ""),
                               EDITIONS[edition]["config"], ZH_THEME, ZH_TITLE, ZH_AUTHOR, JB_OVERRIDES],
                              sort_keys=True, default=str).encode())
     for top in sorted(ROOT.iterdir()):
-        if top.name in NOT_INPUTS:
-            continue
-        for path in [top] if top.is_file() else sorted(top.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and ".ipynb_checkpoints" not in path.parts:
-                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+        if top.name not in NOT_INPUTS:
+            _contents(digest, [top] if top.is_file() else sorted(top.rglob("*")))
     # the executed notebooks, one folder per content hash; not the database beside them, which reading the cache
     # rewrites (a cold build would otherwise always be followed by one more)
     digest.update(json.dumps(_listing(ROOT / "_build" / ".jupyter_cache" / "executed")).encode())
@@ -135,8 +139,6 @@ def inputs_fingerprint(edition: str) -> str:
 
 def outputs_fingerprint(edition: str) -> str:
     """A hash of the listing of an edition's output folder (another edition's folder inside it left out)."""
-    import hashlib
-
     out = ROOT / EDITIONS[edition]["out"]
     inner = [ROOT / EDITIONS[other]["out"] for other in EDITIONS if other != edition]
     skip = next((folder for folder in inner if out in folder.parents), None)
@@ -145,12 +147,8 @@ def outputs_fingerprint(edition: str) -> str:
 
 def static_fingerprint() -> str:
     """A hash of the site's own static files (``book/_static``: styles and scripts)."""
-    import hashlib
-
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "book" / "_static").rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    _contents(digest, sorted((ROOT / "book" / "_static").rglob("*")))
     return digest.hexdigest()
 
 

@@ -189,16 +189,26 @@ def chord_start(current: LogitFit, drop: list[list[int]]) -> tuple[np.ndarray, n
     ``beta_keep + H_kk^{-1} H_kd beta_drop``, the constrained optima of the quadratic approximation.
     One inverse serves every model (:func:`conditional_starts`).
     """
-    k, m = current.information.shape[0], len(drop)
-    width = max(len(cols) for cols in drop)
-    column = np.zeros((m, width), dtype=np.intp)  # each model's dropped columns, padded with column 0
-    used = np.zeros((m, width), dtype=bool)
-    kept = np.ones((m, k), dtype=bool)
-    for j, cols in enumerate(drop):
-        column[j, :len(cols)], used[j, :len(cols)], kept[j, cols] = cols, True, False
+    column, used, dropped = padded_blocks(drop, current.information.shape[0])
+    kept = ~dropped
     solvers, beta = conditional_starts(np.linalg.inv(current.information)[None], current.params[None], column, used,
                                        kept)
     return kept, solvers, beta.T
+
+
+def padded_blocks(blocks: list[list[int]], k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Blocks of columns (of ``k``) as arrays: ``(column, used, mask)``.
+
+    ``column`` (m x width): each block's columns, padded with column 0 to the widest block; ``used`` marks the real
+    entries; ``mask`` (m x k, bool) marks each block's columns.
+    """
+    width = max(len(cols) for cols in blocks)
+    column = np.zeros((len(blocks), width), dtype=np.intp)
+    used = np.zeros((len(blocks), width), dtype=bool)
+    mask = np.zeros((len(blocks), k), dtype=bool)
+    for j, cols in enumerate(blocks):
+        column[j, :len(cols)], used[j, :len(cols)], mask[j, cols] = cols, True, True
+    return column, used, mask
 
 
 def conditional_starts(inverse: np.ndarray, params: np.ndarray, column: np.ndarray, used: np.ndarray,

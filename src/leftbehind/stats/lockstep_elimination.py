@@ -33,7 +33,8 @@ import numpy as np
 from scipy import special
 
 from leftbehind.stats.bounded_elimination import MARGIN, logistic_pieces, loglike_dual_bound
-from leftbehind.stats.fast_logit import TOL, ConvergenceError, _expit, _softplus, conditional_starts, fit_logit
+from leftbehind.stats.fast_logit import (TOL, ConvergenceError, _expit, _softplus, conditional_starts, fit_logit,
+                                         padded_blocks)
 
 #: Iterations before a fit that has not converged is refitted by :func:`~leftbehind.stats.fast_logit.fit_logit`.
 CHORD_ITERATIONS = 60
@@ -67,15 +68,8 @@ def eliminate_lockstep(x: np.ndarray, y: np.ndarray, weights: np.ndarray, blocks
     weights = np.asarray(weights, dtype=float)
     b_count, k = weights.shape[0], x.shape[1]
     m = len(blocks)
-    block = np.zeros((m, k), dtype=bool)
-    for j, cols in enumerate(blocks):
-        block[j, cols] = True
+    column, used, block = padded_blocks(blocks, k)  # each candidate's columns: padded list, and as a mask
     df = block.sum(axis=1).astype(float)
-    width = int(df.max())
-    column = np.zeros((m, width), dtype=np.intp)  # each candidate's columns, padded with column 0
-    used = np.zeros((m, width), dtype=bool)
-    for j, cols in enumerate(blocks):
-        column[j, :len(cols)], used[j, :len(cols)] = cols, True
     failed = np.array([np.linalg.matrix_rank(x[w > 0]) < k for w in weights])
     handed = np.zeros(b_count, dtype=bool)
     final = np.full((b_count, k), np.nan)
@@ -88,7 +82,8 @@ def eliminate_lockstep(x: np.ndarray, y: np.ndarray, weights: np.ndarray, blocks
     rows = np.flatnonzero(~failed)
     current = np.ones((len(rows), k), dtype=bool)
     w = weights[rows]
-    beta, info, v, llf, diverged = _full_models(x, y, w, start, tol)
+    outer = (x[:, :, None] * x[:, None, :]).reshape(len(x), k * k)  # each row's x x', for Hessians as one product
+    beta, info, v, llf, diverged = _full_models(x, y, w, outer, start, tol)
     failed[rows[diverged]] = True
     running = ~diverged
     full[rows[running]] = beta[running]
@@ -108,8 +103,8 @@ def eliminate_lockstep(x: np.ndarray, y: np.ndarray, weights: np.ndarray, blocks
         inverse[live] = _kept_inverse(info[live], current[live])
         solver, start_p = conditional_starts(inverse[bi], beta[bi], column[ji], used[ji], kept)
         beta_p, llf_p, low_p, open_p, stalled = _contest(
-            x, y, wt[:, bi], vt[:, bi], solver, start_p, kept, llf[bi], df[ji], np.maximum(floor[bi, ji], 0.0), bi,
-            len(rows), p_remove, tol)
+            x, y, wt[:, bi], vt[:, bi], outer, solver, start_p, kept, llf[bi], df[ji],
+            np.maximum(floor[bi, ji], 0.0), bi, len(rows), p_remove, tol)
         stalled_rows = np.unique(bi[stalled])
         handed[rows[stalled_rows]] = True
         running[stalled_rows] = False
@@ -144,7 +139,7 @@ def _loglikes(x: np.ndarray, y: np.ndarray, wt: np.ndarray, beta: np.ndarray) ->
     return np.einsum("np,np->p", wt, y[:, None] * eta - _softplus(eta))
 
 
-def _full_models(x, y, w, start, tol):
+def _full_models(x, y, w, outer, start, tol):
     """The full model on every resample (rows of ``w``): Newton steps, then chord steps, from ``start``.
 
     Returns ``(beta, information, v, llf, diverged)``: ``information`` is ``X' diag(w v) X`` with
@@ -153,9 +148,8 @@ def _full_models(x, y, w, start, tol):
     :func:`~leftbehind.stats.fast_logit.fit_logit_chord`; ``diverged`` marks the fits that fail as they fail there
     (no convergence, or estimates beyond 50 in size: separation), so the resample fails.
     """
-    n, k = x.shape
+    k = x.shape[1]
     count = w.shape[0]
-    outer = (x[:, :, None] * x[:, None, :]).reshape(n, k * k)
     beta = np.tile(np.asarray(start, dtype=float), (count, 1))
     solver = np.zeros((count, k, k))
     previous = np.full(count, np.inf)
@@ -208,7 +202,7 @@ def _kept_inverse(matrices: np.ndarray, kept: np.ndarray) -> np.ndarray:
     return inverse
 
 
-def _contest(x, y, wt, vt, solver, start, kept, llf_current, df, low, row, rows, p_remove, tol):
+def _contest(x, y, wt, vt, outer, solver, start, kept, llf_current, df, low, row, rows, p_remove, tol):
     """One elimination step of every resample: which contenders could be removed, and their converged fits.
 
     Problem ``c`` is a contender's reduced model: weights ``wt[:, c]``, columns ``kept[c]``, resample ``row[c]``
@@ -226,9 +220,7 @@ def _contest(x, y, wt, vt, solver, start, kept, llf_current, df, low, row, rows,
     that ``fit_logit`` could not fit either (their resample is handed over).
     """
     count, k = kept.shape
-    n = x.shape[0]
     coefficients = np.ascontiguousarray(start.T)  # k x P
-    outer = (x[:, :, None] * x[:, None, :]).reshape(n, k * k)
     wy = wt * y[:, None]
     high = np.full(count, np.inf)
     llf = np.full(count, np.nan)
